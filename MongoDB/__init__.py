@@ -1,0 +1,1 @@
+"""Data layer: one manager per aggregate over a single MongoClient. No Flask, no MQTT here."""

@@ -1,0 +1,80 @@
+"""The one MongoClient of the process, its indexes and the choice of backend.
+
+Backends: a real MongoDB (MONGO_URI, Atlas or local), the embedded nx-27017
+server (no MONGO_URI), or a client injected by the tests (mongomock).
+References between documents are stored as strings: nx-27017 silently finds
+nothing on equality with an ObjectId stored outside `_id`.
+"""
+import logging
+from pathlib import Path
+
+from pymongo import ASCENDING, DESCENDING, MongoClient
+from pymongo.errors import PyMongoError
+
+from .banco_embutido import BancoEmbutido, porta_livre
+
+log = logging.getLogger(__name__)
+
+USUARIOS = "usuarios"
+MAQUINAS = "maquinas"
+DADOS_SENSORES = "dados_sensores"
+REGISTROS_MANUAIS = "registros_manuais"
+COMANDOS = "comandos"
+
+
+class GerenciadorBD:
+    """Owns the client and the database handle; managers ask it for collections."""
+
+    def __init__(self, cliente, nome_banco, descricao="MongoDB", banco_embutido=None):
+        self.cliente = cliente
+        self.db = cliente[nome_banco]
+        self.descricao = descricao
+        self.banco_embutido = banco_embutido
+
+    def colecao(self, nome):
+        """Return the collection `nome` of our database."""
+        return self.db[nome]
+
+    def criar_indices(self):
+        """Create every index the managers rely on (idempotent; run at start-up)."""
+        self.db[USUARIOS].create_index("nome_usuario", unique=True)
+        self.db[USUARIOS].create_index("email", unique=True)
+        self.db[MAQUINAS].create_index("id_usuario")
+        self.db[DADOS_SENSORES].create_index([("maquina_id", ASCENDING), ("timestamp", DESCENDING)])
+        # Idempotent ingest: a QoS1 redelivery or an HTTP retry carries the same key.
+        self.db[DADOS_SENSORES].create_index([("maquina_id", ASCENDING), ("chave_unica", ASCENDING)], unique=True)
+        self.db[REGISTROS_MANUAIS].create_index([("maquina_id", ASCENDING), ("usuario_id", ASCENDING), ("timestamp", DESCENDING)])
+        self.db[COMANDOS].create_index([("maquina_id", ASCENDING), ("criado_em", DESCENDING)])
+
+    def ping(self) -> bool:
+        """True when the database answers."""
+        try:
+            self.cliente.admin.command("ping")
+            return True
+        except PyMongoError:
+            return False
+
+    def fechar(self):
+        """Close the client and stop the embedded server we started, if any."""
+        self.cliente.close()
+        if self.banco_embutido is not None:
+            self.banco_embutido.parar()
+
+
+def abrir_banco(cfg: dict, porta_propria=False) -> GerenciadorBD:
+    """Connect to MONGO_URI, or start the embedded store on DATA_DIR.
+
+    `porta_propria` gives the embedded server a free port instead of
+    EMBEDDED_MONGO_PORT: the console uses it to open the same data files while
+    the app is running (nx-27017 is safe with two processes on one file).
+    """
+    if cfg.get("MONGO_URI"):
+        # connect=False: pymongo is not fork-safe, so never connect before a server forks.
+        cliente = MongoClient(cfg["MONGO_URI"], tz_aware=True, connect=False, serverSelectionTimeoutMS=5000)
+        return GerenciadorBD(cliente, cfg["DB_NAME"], descricao="MongoDB (MONGO_URI)")
+
+    pasta = Path(cfg["DATA_DIR"])
+    porta = porta_livre() if porta_propria else cfg["EMBEDDED_MONGO_PORT"]
+    embutido = BancoEmbutido(pasta / "databutcher.db", porta, pasta / "logs").iniciar()
+    cliente = MongoClient(embutido.uri, tz_aware=True, connect=False, serverSelectionTimeoutMS=5000)
+    return GerenciadorBD(cliente, cfg["DB_NAME"], descricao=f"nx-27017 embutido em {pasta}", banco_embutido=embutido)

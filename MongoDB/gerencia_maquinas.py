@@ -1,0 +1,190 @@
+"""Machines: creation with secrets, claiming, release, device authentication, liveness."""
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from bson import ObjectId
+from pymongo import ReturnDocument
+
+from . import validacao
+from .erros import MaquinaDeOutroUsuario, MaquinaNaoEncontrada, SegredoInvalido, TokenDispositivoInvalido
+from .gerencia_BD import MAQUINAS
+
+ESTADOS_MAQUINA = {"iniciada", "parada"}
+
+
+def resumo_segredo(segredo: str) -> str:
+    """SHA-256 of a random secret: enough for 256-bit tokens, and cheap on every reading."""
+    return hashlib.sha256(segredo.encode()).hexdigest()
+
+
+def _confere(segredo, resumo_guardado) -> bool:
+    if not isinstance(segredo, str) or not resumo_guardado:
+        return False
+    return hmac.compare_digest(resumo_segredo(segredo), resumo_guardado)
+
+
+class GerenciaMaquinas:
+    """The `maquinas` collection. Owner ids are stored as strings (see gerencia_BD)."""
+
+    def __init__(self, bd, heartbeat_timeout=45):
+        self.colecao = bd.colecao(MAQUINAS)
+        self.heartbeat_timeout = timedelta(seconds=heartbeat_timeout)
+
+    # ---- views -------------------------------------------------------------
+    def esta_online(self, doc, agora=None) -> bool:
+        """Online = a message within HEARTBEAT_TIMEOUT and no Last Will since."""
+        visto = doc.get("last_heartbeat")
+        if visto is None or doc.get("conectada") is False:
+            return False
+        agora = agora or validacao.agora_utc()
+        return agora - visto <= self.heartbeat_timeout
+
+    def publico(self, doc, agora=None) -> dict:
+        """The machine as its owner sees it: never the secret or token hashes."""
+        return {
+            "id": str(doc["_id"]),
+            "fabricante": doc["fabricante"],
+            "modelo": doc["modelo"],
+            "nome_maquina": doc.get("nome_maquina"),
+            "status": doc.get("status", "parada"),
+            "online": self.esta_online(doc, agora),
+            "last_heartbeat": doc.get("last_heartbeat"),
+            "ultima_leitura": doc.get("ultima_leitura"),
+            "configuracoes": doc.get("configuracoes", dict(validacao.CONFIGURACAO_RESET)),
+            "limites": {campo: list(faixa) for campo, faixa in self._limites(doc).items()},
+        }
+
+    @staticmethod
+    def _limites(doc) -> dict:
+        return {campo: tuple(faixa) for campo, faixa in doc.get("limites", validacao.LIMITES_PARTIDA_PADRAO).items()}
+
+    def limites_partida(self, doc) -> dict:
+        return self._limites(doc)
+
+    # ---- admin -------------------------------------------------------------
+    def criar(self, fabricante, modelo) -> dict:
+        """Create a machine; the claim secret and device token are returned once, stored hashed."""
+        segredo = secrets.token_urlsafe(12)
+        token = secrets.token_urlsafe(32)
+        doc = {
+            "fabricante": validacao.texto(fabricante, "fabricante", 80),
+            "modelo": validacao.texto(modelo, "modelo", 80),
+            "segredo_hash": resumo_segredo(segredo),
+            "token_hash": resumo_segredo(token),
+            "id_usuario": None,
+            "nome_maquina": None,
+            "status": "parada",
+            "last_heartbeat": None,
+            "conectada": None,
+            "ultima_leitura": None,
+            "configuracoes": dict(validacao.CONFIGURACAO_RESET),
+            "limites": {campo: list(faixa) for campo, faixa in validacao.LIMITES_PARTIDA_PADRAO.items()},
+            "criada_em": validacao.agora_utc(),
+        }
+        doc["_id"] = self.colecao.insert_one(doc).inserted_id
+        return {"maquina": self.publico(doc), "segredo": segredo, "token": token}
+
+    def novo_token(self, maquina_id) -> str:
+        """Replace a leaked device token; the old one stops working at once."""
+        token = secrets.token_urlsafe(32)
+        resultado = self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": {"token_hash": resumo_segredo(token)}})
+        if resultado.matched_count == 0:
+            raise MaquinaNaoEncontrada()
+        return token
+
+    def listar_todas(self) -> list:
+        return [self.publico(doc) | {"id_usuario": doc.get("id_usuario")} for doc in self.colecao.find().sort("criada_em", 1)]
+
+    def remover(self, maquina_id) -> bool:
+        return self.colecao.delete_one({"_id": self._oid(maquina_id)}).deleted_count == 1
+
+    # ---- owner -------------------------------------------------------------
+    def reivindicar(self, codigo, segredo, usuario_id, nome_maquina):
+        """Claim a free machine; returns (machine, newly_claimed). Same owner again is not an error."""
+        oid = self._oid(codigo)
+        doc = self.colecao.find_one({"_id": oid})
+        if doc is None:
+            raise MaquinaNaoEncontrada()
+        if not _confere(segredo, doc.get("segredo_hash")):
+            raise SegredoInvalido()
+        if doc.get("id_usuario") == usuario_id:
+            return self.publico(doc), False
+        # Conditional update: two users claiming at once cannot both win.
+        doc = self.colecao.find_one_and_update(
+            {"_id": oid, "id_usuario": None},
+            {"$set": {"id_usuario": usuario_id, "nome_maquina": nome_maquina,
+                      "reivindicada_em": validacao.agora_utc()}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:
+            raise MaquinaDeOutroUsuario()
+        return self.publico(doc), True
+
+    def listar_do_usuario(self, usuario_id) -> list:
+        agora = validacao.agora_utc()
+        return [self.publico(doc, agora) for doc in self.colecao.find({"id_usuario": usuario_id}).sort("nome_maquina", 1)]
+
+    def buscar_do_usuario(self, maquina_id, usuario_id) -> dict:
+        """The raw document if it belongs to the user; someone else's machine is 'not found'."""
+        doc = self.colecao.find_one({"_id": self._oid(maquina_id)})
+        if doc is None or doc.get("id_usuario") != usuario_id:
+            raise MaquinaNaoEncontrada()
+        return doc
+
+    def liberar(self, maquina_id, usuario_id):
+        """Release the association only: machine, history and QR stay valid for the next owner."""
+        resultado = self.colecao.update_one(
+            {"_id": self._oid(maquina_id), "id_usuario": usuario_id},
+            {"$set": {"id_usuario": None, "nome_maquina": None}},
+        )
+        if resultado.matched_count == 0:
+            raise MaquinaNaoEncontrada()
+
+    def salvar_configuracoes(self, maquina_id, configuracoes, status=None):
+        campos = {"configuracoes": configuracoes}
+        if status is not None:
+            campos["status"] = status
+        self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": campos})
+
+    # ---- device ------------------------------------------------------------
+    def buscar(self, maquina_id):
+        """The raw document or None; malformed ids are simply unknown."""
+        if not isinstance(maquina_id, str) or not ObjectId.is_valid(maquina_id):
+            return None
+        return self.colecao.find_one({"_id": ObjectId(maquina_id)})
+
+    def autenticar_dispositivo(self, maquina_id, token) -> dict:
+        """The machine if `token` is its device token; another machine's token is refused."""
+        doc = self.buscar(maquina_id)
+        if doc is None:
+            raise MaquinaNaoEncontrada()
+        if not _confere(token, doc.get("token_hash")):
+            raise TokenDispositivoInvalido()
+        return doc
+
+    def registrar_estado(self, maquina_id, estado, agora=None) -> bool:
+        """Apply a status message: iniciada/parada, or online/offline from the Last Will."""
+        agora = agora or validacao.agora_utc()
+        if estado == "offline":
+            campos = {"conectada": False}
+        elif estado == "online":
+            campos = {"conectada": True, "last_heartbeat": agora}
+        else:
+            campos = {"status": estado, "conectada": True, "last_heartbeat": agora}
+        return self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": campos}).matched_count == 1
+
+    def registrar_atividade(self, maquina_id, agora, ultima_leitura=None):
+        """Heartbeat from telemetry, with the latest values for the dashboard."""
+        campos = {"conectada": True, "last_heartbeat": agora}
+        if ultima_leitura is not None:
+            campos["ultima_leitura"] = ultima_leitura
+        self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": campos})
+
+    @staticmethod
+    def _oid(maquina_id):
+        """ObjectId of a valid id; a malformed one is unknown, not a crash."""
+        if not isinstance(maquina_id, str) or not ObjectId.is_valid(maquina_id):
+            raise MaquinaNaoEncontrada()
+        return ObjectId(maquina_id)

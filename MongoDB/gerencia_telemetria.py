@@ -1,0 +1,87 @@
+"""Sensor readings (`dados_sensores`): idempotent inserts and time-range queries."""
+
+from bson import ObjectId
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from . import validacao
+from .gerencia_BD import DADOS_SENSORES
+
+LIMITE_PADRAO = 100
+LIMITE_MAXIMO = 1000
+DUPLICATE_KEY = 11000
+
+
+def chave_unica(leitura) -> str:
+    """Same device time (and sequence) = same reading; without `ts` every message is new."""
+    if leitura.get("ts") is None:
+        return f"servidor:{ObjectId()}"
+    milissegundos = int(leitura["ts"].timestamp() * 1000)
+    return f"{milissegundos}:{leitura.get('seq') if leitura.get('seq') is not None else ''}"
+
+
+def _documento(maquina_id, leitura, recebido_em) -> dict:
+    return {
+        "maquina_id": maquina_id,
+        "dados_sensor": leitura["dados_sensor"],
+        "timestamp": leitura.get("ts") or recebido_em,
+        "recebido_em": recebido_em,
+        "seq": leitura.get("seq"),
+        "chave_unica": chave_unica(leitura),
+    }
+
+
+def publico(doc) -> dict:
+    return {
+        "sensor_data_id": str(doc["_id"]),
+        "timestamp": doc["timestamp"],
+        "recebido_em": doc.get("recebido_em"),
+        "seq": doc.get("seq"),
+        "dados_sensor": doc["dados_sensor"],
+    }
+
+
+class GerenciaTelemetria:
+    """Stores validated readings (see validacao.validar_leitura) and reads them back."""
+
+    def __init__(self, bd):
+        self.colecao = bd.colecao(DADOS_SENSORES)
+
+    def inserir(self, maquina_id, leitura, recebido_em=None):
+        """Store one reading; returns (id, duplicada). A retry returns the first copy's id."""
+        doc = _documento(maquina_id, leitura, recebido_em or validacao.agora_utc())
+        try:
+            return str(self.colecao.insert_one(doc).inserted_id), False
+        except DuplicateKeyError:
+            existente = self.colecao.find_one({"maquina_id": maquina_id, "chave_unica": doc["chave_unica"]})
+            return str(existente["_id"]), True
+
+    def inserir_lote(self, itens, recebido_em=None) -> dict:
+        """Store many (maquina_id, leitura) pairs at once; duplicates are counted, not errors."""
+        recebido_em = recebido_em or validacao.agora_utc()
+        docs = [_documento(maquina_id, leitura, recebido_em) for maquina_id, leitura in itens]
+        if not docs:
+            return {"inseridas": 0, "duplicadas": 0}
+        try:
+            return {"inseridas": len(self.colecao.insert_many(docs, ordered=False).inserted_ids), "duplicadas": 0}
+        except BulkWriteError as erro:
+            erros = erro.details.get("writeErrors", [])
+            outros = [e for e in erros if e.get("code") != DUPLICATE_KEY]
+            if outros:
+                raise
+            return {"inseridas": erro.details.get("nInserted", len(docs) - len(erros)), "duplicadas": len(erros)}
+
+    def listar(self, maquina_id, limite=LIMITE_PADRAO, desde=None, ate=None) -> list:
+        """Newest first, at most `limite`, optionally within [desde, ate]."""
+        filtro = {"maquina_id": maquina_id}
+        faixa = {}
+        if desde is not None:
+            faixa["$gte"] = desde
+        if ate is not None:
+            faixa["$lte"] = ate
+        if faixa:
+            filtro["timestamp"] = faixa
+        cursor = self.colecao.find(filtro).sort("timestamp", -1).limit(min(limite, LIMITE_MAXIMO))
+        return [publico(doc) for doc in cursor]
+
+    def contar(self, maquina_id) -> int:
+        return self.colecao.count_documents({"maquina_id": maquina_id})

@@ -1,0 +1,140 @@
+"""User accounts: registration, bcrypt passwords, roles and session revocation."""
+import re
+
+import bcrypt
+from bson import ObjectId
+from pymongo.errors import DuplicateKeyError
+
+from . import validacao
+from .erros import DadosInvalidos, UsuarioDuplicado, UsuarioNaoEncontrado
+from .gerencia_BD import MAQUINAS, USUARIOS
+
+PAPEIS = {"operador", "admin"}
+NOME_USUARIO = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
+# bcrypt only looks at the first 72 bytes; longer passwords would be silently truncated.
+SENHA_MAX_BYTES = 72
+
+
+def _publico(doc):
+    """The user as the rest of the product sees it: never the hash."""
+    if doc is None:
+        return None
+    return {
+        "id": str(doc["_id"]),
+        "nome_usuario": doc["nome_usuario"],
+        "empresa": doc.get("empresa", ""),
+        "email": doc["email"],
+        "papel": doc.get("papel", "operador"),
+        "versao_sessao": doc.get("versao_sessao", 0),
+        "preferencias": doc.get("preferencias", {}),
+    }
+
+
+def validar_senha(senha, campo="senha"):
+    """Passwords: 8 characters to 72 bytes (the bcrypt limit)."""
+    if not isinstance(senha, str):
+        raise DadosInvalidos(f"O campo '{campo}' deve ser um texto", campo)
+    if len(senha) < 8:
+        raise DadosInvalidos(f"O campo '{campo}' deve ter pelo menos 8 caracteres", campo)
+    if len(senha.encode()) > SENHA_MAX_BYTES:
+        raise DadosInvalidos(f"O campo '{campo}' deve ter no máximo {SENHA_MAX_BYTES} bytes", campo)
+    return senha
+
+
+class GerenciaUsuario:
+    """CRUD and authentication of `usuarios`."""
+
+    def __init__(self, bd, bcrypt_rounds=12):
+        self.colecao = bd.colecao(USUARIOS)
+        self.maquinas = bd.colecao(MAQUINAS)
+        self.rounds = bcrypt_rounds
+        # Checked when the user does not exist, so both paths cost one bcrypt.
+        self._hash_ficticio = bcrypt.hashpw(b"databutcher", bcrypt.gensalt(self.rounds))
+
+    def criar(self, nome_usuario, senha, empresa, email, papel="operador") -> dict:
+        """Register a user; UsuarioDuplicado names the field that clashed."""
+        nome_usuario = validacao.texto(nome_usuario, "nome_usuario", 40)
+        if not NOME_USUARIO.match(nome_usuario):
+            raise DadosInvalidos("nome_usuario: 3 a 40 letras, números, '.', '_' ou '-'", "nome_usuario")
+        senha = validar_senha(senha)
+        empresa = validacao.texto(empresa, "empresa", 120)
+        email = validacao.texto(email, "email", 254).lower()
+        if not EMAIL.match(email):
+            raise DadosInvalidos("O campo 'email' não é um e-mail válido", "email")
+        if papel not in PAPEIS:
+            raise DadosInvalidos(f"Papel desconhecido: {papel}", "papel")
+        doc = {
+            "nome_usuario": nome_usuario,
+            "senha": bcrypt.hashpw(senha.encode(), bcrypt.gensalt(self.rounds)).decode(),
+            "empresa": empresa,
+            "email": email,
+            "papel": papel,
+            "versao_sessao": 0,
+            "preferencias": {"fuso_horario": "America/Sao_Paulo", "idioma": "pt-BR", "tema": "claro"},
+            "criado_em": validacao.agora_utc(),
+        }
+        try:
+            doc["_id"] = self.colecao.insert_one(doc).inserted_id
+        except DuplicateKeyError:
+            # Ask which one clashed: error texts differ between MongoDB, nx-27017 and mongomock.
+            campo = "nome_usuario" if self.colecao.find_one({"nome_usuario": nome_usuario}) else "email"
+            raise UsuarioDuplicado(f"Já existe um usuário com este {campo.replace('_', ' ')}", campo) from None
+        return _publico(doc)
+
+    def autenticar(self, nome_usuario, senha):
+        """Return the user if the password matches, else None (same cost either way)."""
+        if not isinstance(nome_usuario, str) or not isinstance(senha, str) or len(senha.encode()) > SENHA_MAX_BYTES:
+            return None
+        doc = self.colecao.find_one({"nome_usuario": nome_usuario.strip()})
+        hash_guardado = doc["senha"].encode() if doc else self._hash_ficticio
+        confere = bcrypt.checkpw(senha.encode(), hash_guardado)
+        return _publico(doc) if doc and confere else None
+
+    def buscar_por_id(self, usuario_id):
+        """The user with this id, or None (also for malformed ids)."""
+        if not isinstance(usuario_id, str) or not ObjectId.is_valid(usuario_id):
+            return None
+        return _publico(self.colecao.find_one({"_id": ObjectId(usuario_id)}))
+
+    def buscar_por_nome(self, nome_usuario):
+        return _publico(self.colecao.find_one({"nome_usuario": nome_usuario}))
+
+    def listar(self) -> list:
+        return [_publico(doc) for doc in self.colecao.find().sort("nome_usuario", 1)]
+
+    def definir_papel(self, nome_usuario, papel) -> dict:
+        if papel not in PAPEIS:
+            raise DadosInvalidos(f"Papel desconhecido: {papel}", "papel")
+        resultado = self.colecao.update_one({"nome_usuario": nome_usuario}, {"$set": {"papel": papel}})
+        if resultado.matched_count == 0:
+            raise UsuarioNaoEncontrado()
+        return self.buscar_por_nome(nome_usuario)
+
+    def alterar_senha(self, usuario_id, senha_atual, senha_nova) -> bool:
+        """Change the password when the current one matches; old sessions are revoked."""
+        usuario = self.buscar_por_id(usuario_id)
+        if usuario is None or self.autenticar(usuario["nome_usuario"], senha_atual) is None:
+            return False
+        novo_hash = bcrypt.hashpw(validar_senha(senha_nova, "senha_nova").encode(), bcrypt.gensalt(self.rounds))
+        self.colecao.update_one({"_id": ObjectId(usuario_id)},
+                                {"$set": {"senha": novo_hash.decode()}, "$inc": {"versao_sessao": 1}})
+        return True
+
+    def revogar_sessoes(self, usuario_id):
+        """Invalidate every token issued so far (logout really logs out)."""
+        self.colecao.update_one({"_id": ObjectId(usuario_id)}, {"$inc": {"versao_sessao": 1}})
+
+    def salvar_preferencias(self, usuario_id, preferencias: dict):
+        self.colecao.update_one({"_id": ObjectId(usuario_id)},
+                                {"$set": {f"preferencias.{chave}": valor for chave, valor in preferencias.items()}})
+
+    def remover(self, nome_usuario) -> bool:
+        """Delete a user and release their machines (the machines stay for the next owner)."""
+        doc = self.colecao.find_one({"nome_usuario": nome_usuario})
+        if doc is None:
+            return False
+        self.maquinas.update_many({"id_usuario": str(doc["_id"])},
+                                  {"$set": {"id_usuario": None, "nome_maquina": None}})
+        self.colecao.delete_one({"_id": doc["_id"]})
+        return True

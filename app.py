@@ -1,0 +1,68 @@
+"""DataButcher web application: `create_app()` factory; `python app.py` serves it.
+
+One process serves the pages, the REST API and the MQTT subscriber. With nothing
+configured it starts the embedded database (nx-27017 on DATA_DIR) and the
+embedded MQTT broker (amqtt) so the whole product runs on a fresh machine.
+"""
+import atexit
+import logging
+
+from flask import Flask
+from flask_cors import CORS
+
+from config import ler_configuracao
+from MongoDB.gerencia_BD import GerenciadorBD, abrir_banco
+from MongoDB.servicos import criar_servicos
+from rotas import registrar_blueprints
+from rotas.erros import registrar_tratadores_de_erro
+from rotas.json import ProvedorJSON
+from rotas.mqtt import iniciar_mqtt
+
+log = logging.getLogger("databutcher")
+
+
+def create_app(config=None, mongo_client=None):
+    """Build the app. `config` overrides settings; `mongo_client` injects a client (tests)."""
+    app = Flask(__name__)
+    app.json = ProvedorJSON(app)
+    app.config.update(ler_configuracao())
+    app.config.update(config or {})
+    configurar_logs(app)
+    registrar_banco(app, mongo_client)
+    registrar_extensoes(app)
+    registrar_blueprints(app)
+    registrar_tratadores_de_erro(app)
+    iniciar_mqtt(app)
+    return app
+
+
+def configurar_logs(app):
+    """Log to stderr with timestamps; quiet the chatty drivers."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for ruidoso in ("amqtt", "transitions", "pymongo"):
+        logging.getLogger(ruidoso).setLevel(logging.WARNING)
+
+
+def registrar_banco(app, mongo_client):
+    """One GerenciadorBD (one MongoClient) per app; indexes are created at start-up."""
+    if mongo_client is not None:
+        bd = GerenciadorBD(mongo_client, app.config["DB_NAME"], descricao=type(mongo_client).__module__)
+    else:
+        bd = abrir_banco(app.config)
+        atexit.register(bd.fechar)
+    bd.criar_indices()
+    app.extensions["databutcher"] = criar_servicos(bd, app.config)
+    log.info("Banco de dados: %s", bd.descricao)
+
+
+def registrar_extensoes(app):
+    """CORS only for origins listed in CORS_ORIGINS; the pages are same-origin."""
+    if app.config.get("CORS_ORIGINS"):
+        CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"].split(",")}})
+
+
+if __name__ == "__main__":
+    aplicacao = create_app()
+    # threaded: one process must keep its single MQTT client (see README, "Production").
+    aplicacao.run(host=aplicacao.config["HOST"], port=aplicacao.config["PORT"], threaded=True, use_reloader=False)

@@ -1,0 +1,134 @@
+"""Every DataButcher setting, read from the environment (and `.env`) in one place.
+
+`ler_configuracao()` returns a plain dict of upper-case keys that both the Flask
+app (`app.config`) and the console (`main.py`) use, so they always agree on the
+database, the data folder and the limits.
+"""
+import json
+import logging
+import os
+import secrets
+import uuid
+from pathlib import Path
+from urllib.parse import quote_plus
+
+from dotenv import load_dotenv
+
+log = logging.getLogger(__name__)
+
+RAIZ = Path(__file__).resolve().parent
+
+# Values that must never reach production: the seed README's placeholders.
+SEGREDOS_PROIBIDOS = {"", "dev", "changeme", "sua_chave_secreta_flask", "sua_chave_secreta_jwt"}
+
+
+class ConfiguracaoInvalida(RuntimeError):
+    """A setting is missing or unsafe; the process must not start."""
+
+
+def _texto(ambiente, chave, padrao=None):
+    valor = ambiente.get(chave)
+    return valor.strip() if valor is not None and valor.strip() != "" else padrao
+
+
+def _inteiro(ambiente, chave, padrao):
+    valor = _texto(ambiente, chave)
+    if valor is None:
+        return padrao
+    try:
+        return int(valor)
+    except ValueError:
+        raise ConfiguracaoInvalida(f"{chave} deve ser um número inteiro, recebido {valor!r}") from None
+
+
+def _booleano(ambiente, chave, padrao):
+    valor = _texto(ambiente, chave)
+    if valor is None:
+        return padrao
+    return valor.lower() in {"1", "true", "sim", "yes", "on"}
+
+
+def _uri_mongo(ambiente):
+    """MONGO_URI wins; the seed's MONGO_USER/MONGO_PASS/MONGO_HOST style is URL-escaped."""
+    uri = _texto(ambiente, "MONGO_URI")
+    if uri:
+        return uri
+    usuario, senha = _texto(ambiente, "MONGO_USER"), _texto(ambiente, "MONGO_PASS")
+    host = _texto(ambiente, "MONGO_HOST")
+    if usuario and senha and host:
+        return f"mongodb+srv://{quote_plus(usuario)}:{quote_plus(senha)}@{host}/?retryWrites=true&w=majority"
+    return None
+
+
+def _segredos_de_desenvolvimento(pasta_dados: Path) -> dict:
+    """Random keys kept in DATA_DIR so dev sessions survive a restart without a shared default."""
+    arquivo = pasta_dados / "segredos-dev.json"
+    if arquivo.exists():
+        return json.loads(arquivo.read_text())
+    pasta_dados.mkdir(parents=True, exist_ok=True)
+    gerados = {"SECRET_KEY": secrets.token_hex(32), "JWT_SECRET_KEY": secrets.token_hex(32)}
+    arquivo.write_text(json.dumps(gerados))
+    arquivo.chmod(0o600)
+    return gerados
+
+
+def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
+    """Build the settings dict from `ambiente` (default: os.environ after loading `.env`)."""
+    if ambiente is None:
+        if carregar_dotenv:
+            load_dotenv(RAIZ / ".env")
+        ambiente = os.environ
+
+    producao = _texto(ambiente, "DATABUTCHER_ENV", "development").lower() == "production"
+    pasta_dados = Path(_texto(ambiente, "DATA_DIR", str(RAIZ / "data"))).resolve()
+    host = _texto(ambiente, "HOST", "127.0.0.1")
+    porta = _inteiro(ambiente, "PORT", 5000)
+
+    cfg = {
+        "PRODUCAO": producao,
+        "HOST": host,
+        "PORT": porta,
+        "URL_PUBLICA": _texto(ambiente, "PUBLIC_URL", f"http://{host}:{porta}").rstrip("/"),
+        "DATA_DIR": str(pasta_dados),
+        "QRCODE_DIR": _texto(ambiente, "QRCODE_DIR", str(RAIZ / "Qrcode")),
+        "SECRET_KEY": _texto(ambiente, "SECRET_KEY"),
+        "JWT_SECRET_KEY": _texto(ambiente, "JWT_SECRET_KEY"),
+        "JWT_HORAS_VALIDADE": _inteiro(ambiente, "JWT_EXPIRES_HOURS", 12),
+        "BCRYPT_ROUNDS": _inteiro(ambiente, "BCRYPT_ROUNDS", 12),
+        "MONGO_URI": _uri_mongo(ambiente),
+        "DB_NAME": _texto(ambiente, "DB_NAME", "DataButcherDB"),
+        "EMBEDDED_MONGO_PORT": _inteiro(ambiente, "EMBEDDED_MONGO_PORT", 27027),
+        "MQTT_ENABLED": _booleano(ambiente, "MQTT_ENABLED", True),
+        "MQTT_BROKER_URL": _texto(ambiente, "MQTT_BROKER_URL"),
+        "MQTT_BROKER_PORT": _inteiro(ambiente, "MQTT_BROKER_PORT", 1883),
+        "MQTT_USERNAME": _texto(ambiente, "MQTT_USERNAME"),
+        "MQTT_PASSWORD": _texto(ambiente, "MQTT_PASSWORD"),
+        "MQTT_TLS_ENABLED": _booleano(ambiente, "MQTT_TLS_ENABLED", False),
+        "MQTT_KEEPALIVE": _inteiro(ambiente, "MQTT_KEEPALIVE", 30),
+        # A client id shared by two processes makes the broker kick one of them in a loop.
+        "MQTT_CLIENT_ID": _texto(ambiente, "MQTT_CLIENT_ID", f"databutcher-app-{uuid.uuid4().hex[:12]}"),
+        "MQTT_SHARED_GROUP": _texto(ambiente, "MQTT_SHARED_GROUP"),
+        "HEARTBEAT_TIMEOUT": _inteiro(ambiente, "HEARTBEAT_TIMEOUT", 45),
+        "COMANDO_VALIDADE_S": _inteiro(ambiente, "COMMAND_TTL_SECONDS", 30),
+        "FUSO_HORARIO": _texto(ambiente, "TIMEZONE", "America/Sao_Paulo"),
+        "MAX_CONTENT_LENGTH": _inteiro(ambiente, "MAX_CONTENT_LENGTH", 64 * 1024),
+        "CORS_ORIGINS": _texto(ambiente, "CORS_ORIGINS"),
+        "SESSION_COOKIE_SECURE": _booleano(ambiente, "COOKIE_SECURE", producao),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+    }
+    _validar_segredos(cfg, pasta_dados)
+    return cfg
+
+
+def _validar_segredos(cfg: dict, pasta_dados: Path) -> None:
+    """Production refuses missing or placeholder keys; development generates and keeps its own."""
+    for chave in ("SECRET_KEY", "JWT_SECRET_KEY"):
+        valor = cfg[chave]
+        if cfg["PRODUCAO"]:
+            if valor is None or valor.lower() in SEGREDOS_PROIBIDOS or len(valor) < 32:
+                raise ConfiguracaoInvalida(
+                    f"{chave} precisa ser definido com pelo menos 32 caracteres aleatórios em produção"
+                )
+        elif valor is None:
+            cfg[chave] = _segredos_de_desenvolvimento(pasta_dados)[chave]

@@ -1,0 +1,7 @@
+"""HTTP routes: one blueprint per concern, registered by `registrar_blueprints`."""
+from . import auth, comandos, maquinas, paginas, registros, saude, telemetria
+
+
+def registrar_blueprints(app):
+    for modulo in (saude, auth, maquinas, telemetria, comandos, registros, paginas):
+        app.register_blueprint(modulo.bp)

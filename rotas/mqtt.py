@@ -1,0 +1,128 @@
+"""flask-mqtt wiring: one client per process, subscriptions made on every (re)connect.
+
+The safe pattern, each step for a reason measured with flask-mqtt:
+- connect_async: the app starts even if the broker is down, and reconnects later;
+- handlers registered BEFORE init_app, subscribe INSIDE on_connect: a subscribe
+  made before the connection exists is silently lost forever;
+- reconnect_delay_set(1, 5): paho's backoff otherwise grows to 120 s;
+- every handler wrapped: an escaping exception kills paho's network thread
+  while `connected` still reads True;
+- a unique client id per process (config.py) and no client in the reloader's parent.
+"""
+import atexit
+import json
+import logging
+import os
+
+from flask import abort
+from flask_mqtt import Mqtt
+from werkzeug.serving import is_running_from_reloader
+
+from .broker_embutido import BrokerEmbutido
+from .json import iso
+from .mqtt_mensagens import Contadores, processar_mensagem, topico, topicos_assinados
+
+log = logging.getLogger(__name__)
+
+QOS_COMANDOS = 1
+
+
+def iniciar_mqtt(app):
+    """Start the subscriber (and the embedded broker when no MQTT_BROKER_URL is set)."""
+    contadores = Contadores()
+    app.extensions["mqtt_contadores"] = contadores
+    app.extensions["mqtt"] = None
+    if not app.config["MQTT_ENABLED"]:
+        log.info("MQTT desativado (MQTT_ENABLED=false)")
+        return
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true" and app.debug and not is_running_from_reloader():
+        log.info("Processo observador do reloader: MQTT fica com o processo filho")
+        return
+    if not app.config.get("MQTT_BROKER_URL"):
+        broker = BrokerEmbutido("127.0.0.1", app.config["MQTT_BROKER_PORT"]).iniciar()
+        atexit.register(broker.parar)
+        app.config["MQTT_BROKER_URL"] = "127.0.0.1"
+        app.extensions["mqtt_broker_embutido"] = broker
+
+    servicos = app.extensions["databutcher"]
+    mqtt = Mqtt(connect_async=True)
+    mqtt.client.reconnect_delay_set(1, 5)
+
+    @mqtt.on_connect()
+    def ao_conectar(client, userdata, flags, rc):
+        try:
+            if rc != 0:
+                log.error("Broker MQTT recusou a conexão (rc=%s)", rc)
+                return
+            for assinatura in topicos_assinados(app.config.get("MQTT_SHARED_GROUP")):
+                client.subscribe(assinatura, qos=1)
+            contadores.contar("conexoes")
+            log.info("MQTT conectado a %s:%s", app.config["MQTT_BROKER_URL"], app.config["MQTT_BROKER_PORT"])
+        except Exception:
+            log.exception("Falha ao assinar tópicos MQTT")
+
+    @mqtt.on_disconnect()
+    def ao_desconectar(client, userdata, rc):
+        log.warning("MQTT desconectado (rc=%s); reconectando", rc)
+
+    @mqtt.on_message()
+    def ao_receber(client, userdata, mensagem):
+        try:
+            processar_mensagem(mensagem.topic, mensagem.payload, servicos, contadores)
+        except Exception:
+            contadores.contar("erros")
+            log.exception("Erro ao processar mensagem MQTT em %r", mensagem.topic)
+
+    mqtt.init_app(app)
+    app.extensions["mqtt"] = mqtt
+    atexit.register(_desligar, mqtt)
+    log.info("Broker MQTT: %s:%s%s", app.config["MQTT_BROKER_URL"], app.config["MQTT_BROKER_PORT"],
+             " (embutido)" if "mqtt_broker_embutido" in app.extensions else "")
+
+
+def _desligar(mqtt):
+    try:
+        mqtt.client.disconnect()
+        mqtt.client.loop_stop()
+    except Exception:
+        log.debug("Cliente MQTT já estava parado", exc_info=True)
+
+
+def estado_mqtt(app) -> dict:
+    """For /api/health: desativado, conectado or desconectado, plus message counters."""
+    mqtt = app.extensions.get("mqtt")
+    if mqtt is None:
+        estado = "desativado" if not app.config["MQTT_ENABLED"] else "desconectado"
+    else:
+        estado = "conectado" if mqtt.client.is_connected() else "desconectado"
+    return {
+        "estado": estado,
+        "broker": f"{app.config.get('MQTT_BROKER_URL') or '-'}:{app.config['MQTT_BROKER_PORT']}",
+        "embutido": "mqtt_broker_embutido" in app.extensions,
+        "mensagens": app.extensions["mqtt_contadores"].como_dict(),
+    }
+
+
+def publicar_comando(app, maquina_id, registro):
+    """Publish a recorded command (QoS 1, with expiry); 503 if the broker is not connected.
+
+    A publish while disconnected would sit in paho's queue and fire later, maybe
+    long after the operator gave up, so we refuse instead of queueing.
+    """
+    mqtt = app.extensions.get("mqtt")
+    servicos = app.extensions["databutcher"]
+    if mqtt is None or not mqtt.client.is_connected():
+        servicos.comandos.marcar_falha(registro["comando_id"])
+        abort(503, "Broker MQTT desconectado: comando não enviado")
+    carga = {
+        "comando": registro["comando"],
+        "id": registro["comando_id"],
+        "expira_em": int(registro["expira_em"].timestamp() * 1000),
+        "expira_em_iso": iso(registro["expira_em"]),
+    }
+    if registro["parametros"]:
+        carga["parametros"] = registro["parametros"]
+    resultado = mqtt.client.publish(topico(maquina_id, "comandos"), json.dumps(carga), qos=QOS_COMANDOS)
+    if resultado.rc != 0:
+        servicos.comandos.marcar_falha(registro["comando_id"])
+        abort(503, "Broker MQTT recusou o comando")

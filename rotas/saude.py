@@ -1,0 +1,21 @@
+"""Health: the app, the database and the broker, for load balancers and operators."""
+from flask import Blueprint, current_app, jsonify
+
+from .mqtt import estado_mqtt
+from .seguranca import servicos
+
+bp = Blueprint("saude", __name__, url_prefix="/api")
+
+
+@bp.get("/health")
+def saude():
+    banco_ok = servicos().bd.ping()
+    mqtt = estado_mqtt(current_app)
+    saudavel = banco_ok and mqtt["estado"] in {"conectado", "desativado"}
+    corpo = {
+        "status": "healthy" if saudavel else "degraded",
+        "app": "ok",
+        "banco": {"estado": "ok" if banco_ok else "indisponivel", "tipo": servicos().bd.descricao},
+        "mqtt": mqtt,
+    }
+    return jsonify(corpo), 200 if saudavel else 503

@@ -1,0 +1,121 @@
+"""Who is calling: users by JWT (Bearer header or HttpOnly cookie + CSRF), devices by token.
+
+Every protected route goes through `token_required` (users), `admin_required`
+or `token_dispositivo()` (devices); nothing else decides identity.
+"""
+import hmac
+import secrets
+from datetime import timedelta
+from functools import wraps
+
+import jwt
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from MongoDB import validacao
+
+COOKIE_SESSAO = "databutcher_sessao"
+CABECALHO_CSRF = "X-CSRF-Token"
+METODOS_SEGUROS = {"GET", "HEAD", "OPTIONS"}
+
+
+def servicos():
+    """The managers of this app (built once in create_app)."""
+    return current_app.extensions["databutcher"]
+
+
+def emitir_token(usuario) -> str:
+    """HS256 JWT: `sub` is the user id as a string; `ver` lets logout revoke it."""
+    agora = validacao.agora_utc()
+    carga = {
+        "sub": usuario["id"],
+        "nome_usuario": usuario["nome_usuario"],
+        "ver": usuario.get("versao_sessao", 0),
+        "iat": agora,
+        "exp": agora + timedelta(hours=current_app.config["JWT_HORAS_VALIDADE"]),
+    }
+    return jwt.encode(carga, current_app.config["JWT_SECRET_KEY"], algorithm="HS256")
+
+
+def _usuario_do_token(token):
+    """The user a token belongs to, or None when it is missing, forged, expired or revoked."""
+    try:
+        carga = jwt.decode(token, current_app.config["JWT_SECRET_KEY"], algorithms=["HS256"],
+                           options={"require": ["exp", "sub"]})
+    except jwt.PyJWTError:
+        return None
+    usuario = servicos().usuarios.buscar_por_id(carga.get("sub"))
+    if usuario is None or carga.get("ver", 0) != usuario["versao_sessao"]:
+        return None
+    return usuario
+
+
+def _token_bearer():
+    cabecalho = request.headers.get("Authorization", "")
+    tipo, _, token = cabecalho.partition(" ")
+    return token.strip() if tipo.lower() == "bearer" and token.strip() else None
+
+
+def token_csrf() -> str:
+    """Synchronizer token kept in the signed Flask session; pages put it in a meta tag."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def csrf_confere() -> bool:
+    enviado = request.headers.get(CABECALHO_CSRF) or request.form.get("csrf_token") or ""
+    esperado = session.get("csrf")
+    return bool(esperado) and hmac.compare_digest(enviado, esperado)
+
+
+def usuario_atual():
+    """The caller: Bearer header first, then the page cookie (CSRF-checked on writes)."""
+    token = _token_bearer()
+    if token is not None:
+        return _usuario_do_token(token)
+    token = request.cookies.get(COOKIE_SESSAO)
+    if token is None:
+        return None
+    if request.method not in METODOS_SEGUROS and not csrf_confere():
+        abort(403, "Token CSRF ausente ou inválido")
+    return _usuario_do_token(token)
+
+
+def token_required(rota):
+    """API routes: 401 in the envelope unless a valid user token comes with the request."""
+    @wraps(rota)
+    def protegida(*args, **kwargs):
+        g.usuario = usuario_atual()
+        if g.usuario is None:
+            abort(401, "Token ausente, inválido ou expirado")
+        return rota(*args, **kwargs)
+    return protegida
+
+
+def admin_required(rota):
+    @token_required
+    @wraps(rota)
+    def protegida(*args, **kwargs):
+        if g.usuario["papel"] != "admin":
+            abort(403, "Apenas administradores")
+        return rota(*args, **kwargs)
+    return protegida
+
+
+def login_required(pagina):
+    """Pages: send anonymous visitors to the login page, back here afterwards."""
+    @wraps(pagina)
+    def protegida(*args, **kwargs):
+        g.usuario = usuario_atual()
+        if g.usuario is None:
+            return redirect(url_for("paginas.entrar", proximo=request.full_path.rstrip("?")))
+        return pagina(*args, **kwargs)
+    return protegida
+
+
+def token_dispositivo():
+    """The device token from `Authorization: Bearer`; 401 without it."""
+    token = _token_bearer()
+    if token is None:
+        abort(401, "Token do dispositivo ausente (Authorization: Bearer <token>)")
+    return token

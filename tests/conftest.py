@@ -1,0 +1,90 @@
+"""Shared fixtures: an app on mongomock, its client, and helpers to act as users and devices."""
+import os
+import tempfile
+
+# Before anything reads the settings: never touch the developer's data/ or .env secrets.
+_PASTA_TESTES = tempfile.mkdtemp(prefix="databutcher-testes-")
+os.environ["DATA_DIR"] = _PASTA_TESTES
+os.environ["QRCODE_DIR"] = os.path.join(_PASTA_TESTES, "Qrcode")
+os.environ.setdefault("SECRET_KEY", "chave-de-teste-flask-" + "x" * 40)
+os.environ.setdefault("JWT_SECRET_KEY", "chave-de-teste-jwt-" + "y" * 40)
+
+import mongomock  # noqa: E402
+import pytest  # noqa: E402
+
+from app import create_app  # noqa: E402
+
+CONFIG_TESTE = {
+    "TESTING": True,
+    "MQTT_ENABLED": False,
+    "BCRYPT_ROUNDS": 4,
+    "URL_PUBLICA": "http://databutcher.test",
+}
+
+LEITURA = {"tensao": 220.5, "vibracao": 1.2, "temperatura": 45.0, "rpm": 1500}
+
+
+@pytest.fixture
+def app():
+    return create_app(dict(CONFIG_TESTE), mongo_client=mongomock.MongoClient(tz_aware=True))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def servicos(app):
+    return app.extensions["databutcher"]
+
+
+class Atores:
+    """Acts as users (register + login) and as an admin creating machines."""
+
+    def __init__(self, client, servicos):
+        self.client = client
+        self.servicos = servicos
+        self._contador = 0
+
+    def usuario(self, nome=None, senha="senha-forte-123"):
+        """Register and log in; returns {'id', 'nome', 'headers'}."""
+        self._contador += 1
+        nome = nome or f"operador{self._contador}"
+        resposta = self.client.post("/api/auth/register", json={
+            "nome_usuario": nome, "senha": senha, "empresa": "Frigorífico Teste", "email": f"{nome}@exemplo.com"})
+        assert resposta.status_code == 201, resposta.get_json()
+        login = self.client.post("/api/auth/login", json={"nome_usuario": nome, "senha": senha}).get_json()
+        return {"id": login["user_id"], "nome": nome, "headers": {"Authorization": f"Bearer {login['token']}"}}
+
+    def maquina(self, fabricante="WEG", modelo="W22"):
+        """Create a machine as the console does; returns {'id', 'segredo', 'token'}."""
+        criada = self.servicos.maquinas.criar(fabricante, modelo)
+        return {"id": criada["maquina"]["id"], "segredo": criada["segredo"], "token": criada["token"]}
+
+    def maquina_de(self, usuario, nome="Moedor 1"):
+        """A machine already claimed by `usuario`."""
+        maquina = self.maquina()
+        resposta = self.client.post("/api/machines", headers=usuario["headers"], json={
+            "codigo": maquina["id"], "segredo": maquina["segredo"], "nome_maquina": nome})
+        assert resposta.status_code == 201, resposta.get_json()
+        return maquina
+
+    def enviar_leitura(self, maquina, **campos):
+        corpo = {"maquina_id": maquina["id"], **LEITURA, **campos}
+        return self.client.post("/api/sensor-data", json=corpo, headers={"Authorization": f"Bearer {maquina['token']}"})
+
+
+@pytest.fixture
+def atores(client, servicos):
+    return Atores(client, servicos)
+
+
+def assert_envelope(resposta, status):
+    """Every API error: the status, JSON, `error` + `message`, and no Python internals."""
+    assert resposta.status_code == status, resposta.get_data(as_text=True)
+    corpo = resposta.get_json()
+    assert set(corpo) >= {"error", "message"}, corpo
+    texto = resposta.get_data(as_text=True)
+    assert "Traceback" not in texto and "Error(" not in texto and "bson" not in texto
+    return corpo

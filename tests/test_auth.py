@@ -1,0 +1,89 @@
+"""Accounts: register, login, tokens and their refusals."""
+from datetime import datetime, timedelta, timezone
+
+import jwt
+
+from conftest import assert_envelope
+
+
+def test_cadastro_e_login_devolvem_token_com_sub_do_usuario(client, app):
+    resposta = client.post("/api/auth/register", json={
+        "nome_usuario": "ana", "senha": "segredo-da-ana", "empresa": "Frigo", "email": "Ana@Exemplo.com"})
+    assert resposta.status_code == 201
+    assert resposta.get_json()["usuario"]["email"] == "ana@exemplo.com"
+    assert "senha" not in resposta.get_json()["usuario"]
+
+    login = client.post("/api/auth/login", json={"nome_usuario": "ana", "senha": "segredo-da-ana"})
+    assert login.status_code == 200
+    carga = jwt.decode(login.get_json()["token"], app.config["JWT_SECRET_KEY"], algorithms=["HS256"])
+    assert carga["sub"] == login.get_json()["user_id"]
+    assert carga["exp"] > datetime.now(timezone.utc).timestamp()
+
+
+def test_senha_guardada_com_bcrypt(client, servicos):
+    client.post("/api/auth/register", json={
+        "nome_usuario": "bia", "senha": "segredo-da-bia", "empresa": "Frigo", "email": "bia@exemplo.com"})
+    guardado = servicos.bd.colecao("usuarios").find_one({"nome_usuario": "bia"})
+    assert guardado["senha"].startswith("$2b$")
+    assert "segredo-da-bia" not in guardado["senha"]
+
+
+def test_nome_ou_email_repetido_da_409(client, atores):
+    atores.usuario("carlos")
+    mesmo_nome = client.post("/api/auth/register", json={
+        "nome_usuario": "carlos", "senha": "outra-senha-1", "empresa": "X", "email": "outro@exemplo.com"})
+    assert assert_envelope(mesmo_nome, 409)["campo"] == "nome_usuario"
+    mesmo_email = client.post("/api/auth/register", json={
+        "nome_usuario": "carlos2", "senha": "outra-senha-1", "empresa": "X", "email": "CARLOS@exemplo.com"})
+    assert assert_envelope(mesmo_email, 409)["campo"] == "email"
+
+
+def test_senha_errada_e_usuario_inexistente_dao_o_mesmo_401(client, atores):
+    atores.usuario("duda")
+    errada = client.post("/api/auth/login", json={"nome_usuario": "duda", "senha": "nao-e-esta"})
+    inexistente = client.post("/api/auth/login", json={"nome_usuario": "ninguem", "senha": "nao-e-esta"})
+    assert assert_envelope(errada, 401)["message"] == assert_envelope(inexistente, 401)["message"]
+
+
+def test_rota_protegida_sem_token_invalido_expirado_ou_forjado_da_401(client, app, atores):
+    usuario = atores.usuario()
+    agora = datetime.now(timezone.utc)
+    expirado = jwt.encode({"sub": usuario["id"], "exp": agora - timedelta(minutes=1)},
+                          app.config["JWT_SECRET_KEY"], algorithm="HS256")
+    forjado = jwt.encode({"sub": usuario["id"], "exp": agora + timedelta(hours=1)},
+                         "outra-chave-que-nao-e-a-do-servidor-123456", algorithm="HS256")
+    for cabecalho in ({}, {"Authorization": "Bearer lixo"}, {"Authorization": f"Bearer {expirado}"},
+                      {"Authorization": f"Bearer {forjado}"}, {"Authorization": "Basic abc"}):
+        assert_envelope(client.get("/api/machines", headers=cabecalho), 401)
+    assert client.get("/api/machines", headers=usuario["headers"]).status_code == 200
+
+
+def test_logout_revoga_o_token_em_uso(client, atores):
+    usuario = atores.usuario()
+    assert client.post("/api/auth/logout", headers=usuario["headers"]).status_code == 200
+    assert_envelope(client.get("/api/machines", headers=usuario["headers"]), 401)
+
+
+def test_troca_de_senha_exige_a_atual_e_revoga_sessoes(client, atores):
+    usuario = atores.usuario("edu", senha="senha-antiga-1")
+    errada = client.post("/api/auth/password", headers=usuario["headers"],
+                         json={"senha_atual": "chute-errado", "senha_nova": "senha-nova-12"})
+    assert_envelope(errada, 403)
+    certa = client.post("/api/auth/password", headers=usuario["headers"],
+                        json={"senha_atual": "senha-antiga-1", "senha_nova": "senha-nova-12"})
+    assert certa.status_code == 200
+    assert_envelope(client.get("/api/machines", headers=usuario["headers"]), 401)
+    assert client.post("/api/auth/login", json={"nome_usuario": "edu", "senha": "senha-nova-12"}).status_code == 200
+
+
+def test_cadastro_recusa_campos_invalidos_nomeando_o_campo(client):
+    base = {"nome_usuario": "fabio", "senha": "senha-boa-1", "empresa": "X", "email": "fabio@exemplo.com"}
+    casos = {
+        "nome_usuario": {"$ne": ""},
+        "senha": "curta",
+        "email": "nao-e-email",
+        "empresa": 42,
+    }
+    for campo, valor in casos.items():
+        corpo = assert_envelope(client.post("/api/auth/register", json={**base, campo: valor}), 400)
+        assert corpo["campo"] == campo, corpo
