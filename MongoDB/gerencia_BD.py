@@ -2,8 +2,12 @@
 
 Backends: a real MongoDB (MONGO_URI, Atlas or local), the embedded nx-27017
 server (no MONGO_URI), or a client injected by the tests (mongomock).
-References between documents are stored as strings: nx-27017 silently finds
-nothing on equality with an ObjectId stored outside `_id`.
+nx-27017 gives silent wrong answers on a few things, so the data model avoids them
+(docs/banco-embutido.md lists each, tests/test_gerenciadores.py proves the rules):
+references are strings (equality on an ObjectId outside `_id` finds nothing),
+"no owner" is "" (equality with None misses stored nulls), no booleans are
+written by updates (`$set` turns them into 0/1), and datetimes written by updates
+go inside a sub-document (see `carimbo`).
 """
 import logging
 from pathlib import Path
@@ -20,6 +24,17 @@ MAQUINAS = "maquinas"
 DADOS_SENSORES = "dados_sensores"
 REGISTROS_MANUAIS = "registros_manuais"
 COMANDOS = "comandos"
+
+
+def carimbo(momento) -> dict:
+    """Wrap a datetime written by an update: nx-27017 silently stores a datetime given to
+    `$set`/`$max` as a string, but keeps it a date inside a sub-document set whole."""
+    return {"em": momento}
+
+
+def ler_carimbo(valor):
+    """The datetime inside a `carimbo`, or None."""
+    return valor.get("em") if isinstance(valor, dict) else None
 
 
 class GerenciadorBD:

@@ -4,7 +4,7 @@ from datetime import timedelta
 from bson import ObjectId
 
 from . import validacao
-from .gerencia_BD import COMANDOS
+from .gerencia_BD import COMANDOS, carimbo, ler_carimbo
 
 COMANDOS_VALIDOS = {"start", "stop", "reset"}
 # The machine state that proves the device carried a command out.
@@ -44,13 +44,13 @@ class GerenciaComandos:
             return 0
         resultado = self.colecao.update_many(
             {"maquina_id": maquina_id, "estado": "enviado", "comando": {"$in": comandos}, "expira_em": {"$gte": agora}},
-            {"$set": {"estado": "confirmado", "confirmado_em": agora}},
+            {"$set": {"estado": "confirmado", "confirmado_em": carimbo(agora)}},
         )
         return resultado.modified_count
 
     def listar(self, maquina_id, usuario_id, limite=20) -> list:
         agora = validacao.agora_utc()
-        cursor = self.colecao.find({"maquina_id": maquina_id, "usuario_id": usuario_id}).sort("criado_em", -1).limit(limite)
+        cursor = self.colecao.find({"maquina_id": maquina_id, "usuario_id": usuario_id}).sort([("criado_em", -1), ("_id", -1)]).limit(limite)
         return [self.publico(doc, agora) for doc in cursor]
 
     @staticmethod
@@ -65,5 +65,5 @@ class GerenciaComandos:
             "estado": estado,
             "criado_em": doc["criado_em"],
             "expira_em": doc["expira_em"],
-            "confirmado_em": doc.get("confirmado_em"),
+            "confirmado_em": ler_carimbo(doc.get("confirmado_em")),
         }

@@ -9,9 +9,11 @@ from pymongo import ReturnDocument
 
 from . import validacao
 from .erros import MaquinaDeOutroUsuario, MaquinaNaoEncontrada, SegredoInvalido, TokenDispositivoInvalido
-from .gerencia_BD import MAQUINAS
+from .gerencia_BD import MAQUINAS, carimbo, ler_carimbo
 
 ESTADOS_MAQUINA = {"iniciada", "parada"}
+# A free machine has owner "" (not None): nx-27017 does not match {"campo": None} on stored nulls.
+LIVRE = ""
 
 
 def resumo_segredo(segredo: str) -> str:
@@ -34,9 +36,10 @@ class GerenciaMaquinas:
 
     # ---- views -------------------------------------------------------------
     def esta_online(self, doc, agora=None) -> bool:
-        """Online = a message within HEARTBEAT_TIMEOUT and no Last Will since."""
-        visto = doc.get("last_heartbeat")
-        if visto is None or doc.get("conectada") is False:
+        """Online = a message within HEARTBEAT_TIMEOUT and no Last Will since that message."""
+        visto = ler_carimbo(doc.get("last_heartbeat"))
+        desconectada = ler_carimbo(doc.get("desconectada_em"))
+        if visto is None or (desconectada is not None and desconectada >= visto):
             return False
         agora = agora or validacao.agora_utc()
         return agora - visto <= self.heartbeat_timeout
@@ -47,10 +50,10 @@ class GerenciaMaquinas:
             "id": str(doc["_id"]),
             "fabricante": doc["fabricante"],
             "modelo": doc["modelo"],
-            "nome_maquina": doc.get("nome_maquina"),
+            "nome_maquina": doc.get("nome_maquina") or None,
             "status": doc.get("status", "parada"),
             "online": self.esta_online(doc, agora),
-            "last_heartbeat": doc.get("last_heartbeat"),
+            "last_heartbeat": ler_carimbo(doc.get("last_heartbeat")),
             "ultima_leitura": doc.get("ultima_leitura"),
             "configuracoes": doc.get("configuracoes", dict(validacao.CONFIGURACAO_RESET)),
             "limites": {campo: list(faixa) for campo, faixa in self._limites(doc).items()},
@@ -73,11 +76,10 @@ class GerenciaMaquinas:
             "modelo": validacao.texto(modelo, "modelo", 80),
             "segredo_hash": resumo_segredo(segredo),
             "token_hash": resumo_segredo(token),
-            "id_usuario": None,
-            "nome_maquina": None,
+            "id_usuario": LIVRE,
+            "nome_maquina": "",
             "status": "parada",
             "last_heartbeat": None,
-            "conectada": None,
             "ultima_leitura": None,
             "configuracoes": dict(validacao.CONFIGURACAO_RESET),
             "limites": {campo: list(faixa) for campo, faixa in validacao.LIMITES_PARTIDA_PADRAO.items()},
@@ -95,10 +97,21 @@ class GerenciaMaquinas:
         return token
 
     def listar_todas(self) -> list:
-        return [self.publico(doc) | {"id_usuario": doc.get("id_usuario")} for doc in self.colecao.find().sort("criada_em", 1)]
+        return [self.publico(doc) | {"id_usuario": doc.get("id_usuario") or None} for doc in self.colecao.find().sort("criada_em", 1)]
 
     def remover(self, maquina_id) -> bool:
         return self.colecao.delete_one({"_id": self._oid(maquina_id)}).deleted_count == 1
+
+    def liberar_admin(self, maquina_id):
+        """Release a machine whoever owns it (console); returns the previous owner id, or None if it was free."""
+        anterior = self.colecao.find_one_and_update(
+            {"_id": self._oid(maquina_id)},
+            {"$set": {"id_usuario": LIVRE, "nome_maquina": ""}},
+            return_document=ReturnDocument.BEFORE,
+        )
+        if anterior is None:
+            raise MaquinaNaoEncontrada()
+        return anterior.get("id_usuario") or None
 
     # ---- owner -------------------------------------------------------------
     def reivindicar(self, codigo, segredo, usuario_id, nome_maquina):
@@ -113,9 +126,9 @@ class GerenciaMaquinas:
             return self.publico(doc), False
         # Conditional update: two users claiming at once cannot both win.
         doc = self.colecao.find_one_and_update(
-            {"_id": oid, "id_usuario": None},
+            {"_id": oid, "id_usuario": LIVRE},
             {"$set": {"id_usuario": usuario_id, "nome_maquina": nome_maquina,
-                      "reivindicada_em": validacao.agora_utc()}},
+                      "reivindicada_em": carimbo(validacao.agora_utc())}},
             return_document=ReturnDocument.AFTER,
         )
         if doc is None:
@@ -137,7 +150,7 @@ class GerenciaMaquinas:
         """Release the association only: machine, history and QR stay valid for the next owner."""
         resultado = self.colecao.update_one(
             {"_id": self._oid(maquina_id), "id_usuario": usuario_id},
-            {"$set": {"id_usuario": None, "nome_maquina": None}},
+            {"$set": {"id_usuario": LIVRE, "nome_maquina": ""}},
         )
         if resultado.matched_count == 0:
             raise MaquinaNaoEncontrada()
@@ -168,16 +181,16 @@ class GerenciaMaquinas:
         """Apply a status message: iniciada/parada, or online/offline from the Last Will."""
         agora = agora or validacao.agora_utc()
         if estado == "offline":
-            campos = {"conectada": False}
+            campos = {"desconectada_em": carimbo(agora)}
         elif estado == "online":
-            campos = {"conectada": True, "last_heartbeat": agora}
+            campos = {"last_heartbeat": carimbo(agora)}
         else:
-            campos = {"status": estado, "conectada": True, "last_heartbeat": agora}
+            campos = {"status": estado, "last_heartbeat": carimbo(agora)}
         return self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": campos}).matched_count == 1
 
     def registrar_atividade(self, maquina_id, agora, ultima_leitura=None):
         """Heartbeat from telemetry, with the latest values for the dashboard."""
-        campos = {"conectada": True, "last_heartbeat": agora}
+        campos = {"last_heartbeat": carimbo(agora)}
         if ultima_leitura is not None:
             campos["ultima_leitura"] = ultima_leitura
         self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": campos})

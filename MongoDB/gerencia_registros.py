@@ -23,7 +23,7 @@ class GerenciaRegistros:
         return self.publico(doc)
 
     def listar(self, maquina_id, usuario_id, limite=200) -> list:
-        cursor = self.colecao.find({"maquina_id": maquina_id, "usuario_id": usuario_id}).sort("timestamp", -1).limit(limite)
+        cursor = self.colecao.find({"maquina_id": maquina_id, "usuario_id": usuario_id}).sort([("timestamp", -1), ("_id", -1)]).limit(limite)
         return [self.publico(doc) for doc in cursor]
 
     @staticmethod

@@ -8,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 from . import validacao
 from .erros import DadosInvalidos, UsuarioDuplicado, UsuarioNaoEncontrado
 from .gerencia_BD import MAQUINAS, USUARIOS
+from .gerencia_maquinas import LIVRE
 
 PAPEIS = {"operador", "admin"}
 NOME_USUARIO = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
@@ -135,6 +136,6 @@ class GerenciaUsuario:
         if doc is None:
             return False
         self.maquinas.update_many({"id_usuario": str(doc["_id"])},
-                                  {"$set": {"id_usuario": None, "nome_maquina": None}})
+                                  {"$set": {"id_usuario": LIVRE, "nome_maquina": ""}})
         self.colecao.delete_one({"_id": doc["_id"]})
         return True

@@ -88,3 +88,6 @@ def assert_envelope(resposta, status):
     texto = resposta.get_data(as_text=True)
     assert "Traceback" not in texto and "Error(" not in texto and "bson" not in texto
     return corpo
+
+
+from servidores import mosquitto, nx_27017  # noqa: E402,F401  (fixtures)

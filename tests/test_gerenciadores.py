@@ -1,0 +1,135 @@
+"""Backend conformance: the managers give the same answers on every supported backend.
+
+nx-27017 (the embedded default) fails silently on some queries, so each manager
+rule is checked here with real values on mongomock, on nx-27017 and, when
+MONGO_TEST_URI is set, on a real MongoDB.
+"""
+import os
+import uuid
+from datetime import timedelta
+
+import mongomock
+import pytest
+from pymongo import MongoClient
+
+from MongoDB import validacao
+from MongoDB.erros import MaquinaDeOutroUsuario, SegredoInvalido, TokenDispositivoInvalido, UsuarioDuplicado
+from MongoDB.gerencia_BD import GerenciadorBD
+from MongoDB.servicos import criar_servicos
+
+BACKENDS = ["mongomock", pytest.param("nx-27017", marks=pytest.mark.embutido), "mongodb"]
+
+
+@pytest.fixture(params=BACKENDS)
+def servicos(request):
+    if request.param == "mongomock":
+        cliente = mongomock.MongoClient(tz_aware=True)
+    elif request.param == "nx-27017":
+        cliente = MongoClient(request.getfixturevalue("nx_27017").uri, tz_aware=True)
+    else:
+        uri = os.environ.get("MONGO_TEST_URI")
+        if not uri:
+            pytest.skip("MONGO_TEST_URI não definido: sem MongoDB real para comparar")
+        cliente = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+    nome_banco = f"conformidade_{uuid.uuid4().hex[:10]}"
+    bd = GerenciadorBD(cliente, nome_banco)
+    bd.criar_indices()
+    yield criar_servicos(bd, {"BCRYPT_ROUNDS": 4, "HEARTBEAT_TIMEOUT": 45})
+    cliente.drop_database(nome_banco)
+    cliente.close()
+
+
+LEITURA = {"tensao": 230.0, "vibracao": 2.0, "temperatura": 50.0, "rpm": 1200.0}
+
+
+def test_usuario_unico_por_nome_e_email(servicos):
+    servicos.usuarios.criar("ana", "senha-da-ana", "Frigo", "ana@x.com")
+    with pytest.raises(UsuarioDuplicado) as nome:
+        servicos.usuarios.criar("ana", "senha-da-ana", "Frigo", "outra@x.com")
+    with pytest.raises(UsuarioDuplicado) as email:
+        servicos.usuarios.criar("ana2", "senha-da-ana", "Frigo", "ANA@x.com")
+    assert (nome.value.campo, email.value.campo) == ("nome_usuario", "email")
+    assert servicos.usuarios.autenticar("ana", "senha-da-ana")["email"] == "ana@x.com"
+    assert servicos.usuarios.autenticar("ana", "errada-123") is None
+
+
+def test_reivindicar_listar_e_liberar(servicos):
+    criada = servicos.maquinas.criar("WEG", "W22")
+    maquina_id = criada["maquina"]["id"]
+    with pytest.raises(SegredoInvalido):
+        servicos.maquinas.reivindicar(maquina_id, "errado", "u1", "A")
+    maquina, nova = servicos.maquinas.reivindicar(maquina_id, criada["segredo"], "u1", "Moedor")
+    assert nova and maquina["nome_maquina"] == "Moedor"
+    assert servicos.maquinas.reivindicar(maquina_id, criada["segredo"], "u1", "Moedor")[1] is False
+    with pytest.raises(MaquinaDeOutroUsuario):
+        servicos.maquinas.reivindicar(maquina_id, criada["segredo"], "u2", "Roubada")
+    assert [m["id"] for m in servicos.maquinas.listar_do_usuario("u1")] == [maquina_id]
+    assert servicos.maquinas.listar_do_usuario("u2") == []
+    servicos.maquinas.liberar(maquina_id, "u1")
+    assert servicos.maquinas.listar_do_usuario("u1") == []
+    assert servicos.maquinas.reivindicar(maquina_id, criada["segredo"], "u2", "Nova")[1] is True
+
+
+def test_token_do_dispositivo_e_online(servicos):
+    criada, outra = servicos.maquinas.criar("WEG", "W22"), servicos.maquinas.criar("WEG", "W21")
+    maquina_id = criada["maquina"]["id"]
+    assert servicos.maquinas.autenticar_dispositivo(maquina_id, criada["token"])["modelo"] == "W22"
+    with pytest.raises(TokenDispositivoInvalido):
+        servicos.maquinas.autenticar_dispositivo(maquina_id, outra["token"])
+    agora = validacao.agora_utc()
+    servicos.receber_estado(maquina_id, "iniciada", agora)
+    doc = servicos.maquinas.buscar(maquina_id)
+    assert doc["status"] == "iniciada" and servicos.maquinas.publico(doc)["last_heartbeat"] == agora
+    assert servicos.maquinas.esta_online(doc, agora + timedelta(seconds=45))
+    assert not servicos.maquinas.esta_online(doc, agora + timedelta(seconds=46))
+    servicos.receber_estado(maquina_id, "offline", agora)
+    assert not servicos.maquinas.esta_online(servicos.maquinas.buscar(maquina_id), agora)
+
+
+def test_telemetria_idempotente_ordenada_e_por_intervalo(servicos):
+    maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
+    outra_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
+    base = validacao.agora_utc().replace(microsecond=0) - timedelta(minutes=30)
+    for minuto in range(6):
+        leitura = validacao.validar_leitura(dict(LEITURA, rpm=1000 + minuto, ts=(base + timedelta(minutes=minuto)).isoformat()))
+        servicos.telemetria.inserir(maquina_id, leitura)
+    repetida = validacao.validar_leitura(dict(LEITURA, ts=base.isoformat()))
+    assert servicos.telemetria.inserir(maquina_id, repetida)[1] is True
+    servicos.telemetria.inserir(outra_id, validacao.validar_leitura(LEITURA))
+    assert servicos.telemetria.contar(maquina_id) == 6
+    leituras = servicos.telemetria.listar(maquina_id)
+    assert [l["dados_sensor"]["rpm"] for l in leituras] == [1005.0, 1004.0, 1003.0, 1002.0, 1001.0, 1000.0]
+    assert leituras[-1]["timestamp"] == base
+    faixa = servicos.telemetria.listar(maquina_id, desde=base + timedelta(minutes=1), ate=base + timedelta(minutes=3))
+    assert [l["dados_sensor"]["rpm"] for l in faixa] == [1003.0, 1002.0, 1001.0]
+    assert len(servicos.telemetria.listar(maquina_id, limite=2)) == 2
+
+
+def test_lote_com_duplicatas_conta_cada_uma(servicos):
+    maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
+    base = validacao.agora_utc() - timedelta(minutes=5)
+    itens = [(maquina_id, validacao.validar_leitura(dict(LEITURA, ts=(base + timedelta(seconds=i)).isoformat(), seq=i)))
+             for i in range(10)]
+    assert servicos.telemetria.inserir_lote(itens[:4]) == {"inseridas": 4, "duplicadas": 0}
+    assert servicos.telemetria.inserir_lote(itens) == {"inseridas": 6, "duplicadas": 4}
+    assert servicos.telemetria.contar(maquina_id) == 10
+
+
+def test_registros_sao_do_dono_que_escreveu(servicos):
+    maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
+    servicos.registros.criar(maquina_id, "u1", "primeiro")
+    servicos.registros.criar(maquina_id, "u1", "segundo")
+    servicos.registros.criar(maquina_id, "u2", "do outro")
+    assert [r["descricao"] for r in servicos.registros.listar(maquina_id, "u1")] == ["segundo", "primeiro"]
+    assert [r["descricao"] for r in servicos.registros.listar(maquina_id, "u2")] == ["do outro"]
+
+
+def test_comando_confirmado_pelo_estado_e_expirado_pelo_tempo(servicos):
+    maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
+    start = servicos.comandos.registrar(maquina_id, "u1", "start", {"voltagem": 220.0}, validade_s=30)
+    velho = servicos.comandos.registrar(maquina_id, "u1", "stop", validade_s=-1)
+    servicos.receber_estado(maquina_id, "iniciada")
+    servicos.receber_estado(maquina_id, "parada")
+    estados = {c["comando_id"]: c["estado"] for c in servicos.comandos.listar(maquina_id, "u1")}
+    assert estados == {start["comando_id"]: "confirmado", velho["comando_id"]: "expirado"}
+    assert servicos.comandos.listar(maquina_id, "u2") == []

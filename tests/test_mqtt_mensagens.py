@@ -1,0 +1,71 @@
+"""MQTT message handling as a plain function: no broker needed to prove the rules."""
+import json
+
+import pytest
+
+from rotas.mqtt_mensagens import Contadores, processar_mensagem, topico
+from conftest import LEITURA
+
+
+@pytest.fixture
+def contadores():
+    return Contadores()
+
+
+def _enviar(servicos, contadores, maquina_id, tipo, carga):
+    payload = carga if isinstance(carga, bytes) else json.dumps(carga).encode()
+    return processar_mensagem(topico(maquina_id, tipo), payload, servicos, contadores)
+
+
+def test_status_iniciada_atualiza_estado_e_heartbeat(servicos, atores, contadores):
+    maquina = atores.maquina()
+    assert _enviar(servicos, contadores, maquina["id"], "status", {"state": "iniciada"}) == "estado:iniciada"
+    doc = servicos.maquinas.buscar(maquina["id"])
+    assert doc["status"] == "iniciada" and doc["last_heartbeat"] is not None
+    assert servicos.maquinas.esta_online(doc)
+
+
+def test_last_will_offline_derruba_o_online_sem_mudar_o_estado(servicos, atores, contadores):
+    maquina = atores.maquina()
+    _enviar(servicos, contadores, maquina["id"], "status", {"state": "iniciada"})
+    assert processar_mensagem(topico(maquina["id"], "status"), b"offline", servicos, contadores) == "estado:offline"
+    doc = servicos.maquinas.buscar(maquina["id"])
+    assert not servicos.maquinas.esta_online(doc) and doc["status"] == "iniciada"
+
+
+def test_telemetria_unica_e_em_lote_sao_guardadas(servicos, atores, contadores):
+    maquina = atores.maquina()
+    assert _enviar(servicos, contadores, maquina["id"], "telemetria", LEITURA) == "telemetria:1"
+    lote = [dict(LEITURA, ts=1_790_000_000_000 + i * 1000, seq=i) for i in range(5)]
+    assert _enviar(servicos, contadores, maquina["id"], "telemetria", lote) == "telemetria:5"
+    assert _enviar(servicos, contadores, maquina["id"], "telemetria", lote) == "telemetria:0"
+    assert servicos.telemetria.contar(maquina["id"]) == 6
+    assert contadores.como_dict()["duplicadas"] == 5
+
+
+@pytest.mark.parametrize("topico_recebido, payload, motivo", [
+    ("databutcher/nao-e-id/status", b'{"state":"parada"}', "topico"),
+    ("databutcher/0123456789abcdef01234567/outra", b'{"state":"parada"}', "topico"),
+    ("/databutcher/0123456789abcdef01234567/status", b'{"state":"parada"}', "topico"),
+    ("databutcher/0123456789abcdef01234567/status", b'{"state":"parada"}', "maquina_desconhecida"),
+])
+def test_topico_ou_maquina_invalidos_sao_descartados_e_contados(servicos, contadores, topico_recebido, payload, motivo):
+    assert processar_mensagem(topico_recebido, payload, servicos, contadores) == f"descartada:{motivo}"
+    assert contadores.como_dict()[f"descartadas_{motivo}"] == 1
+
+
+@pytest.mark.parametrize("tipo, payload, motivo", [
+    ("status", b"\xff\xfe", "payload"),
+    ("status", b"{nao json", "payload"),
+    ("status", b'{"state": "explodida"}', "estado"),
+    ("status", b'["iniciada"]', "estado"),
+    ("telemetria", b'{"tensao": "alta"}', "leitura"),
+    ("telemetria", json.dumps([LEITURA] * 101).encode(), "lote"),
+    ("telemetria", b"[]", "lote"),
+])
+def test_payload_malformado_e_descartado_sem_excecao(servicos, atores, contadores, tipo, payload, motivo):
+    maquina = atores.maquina()
+    processar_mensagem(topico(maquina["id"], tipo), payload, servicos, contadores)
+    assert contadores.como_dict()[f"descartadas_{motivo}"] >= 1
+    assert servicos.telemetria.contar(maquina["id"]) == 0
+    assert servicos.maquinas.buscar(maquina["id"])["status"] == "parada"
