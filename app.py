@@ -6,15 +6,19 @@ embedded MQTT broker (amqtt) so the whole product runs on a fresh machine.
 """
 import atexit
 import logging
+import signal
+import sys
 
 from flask import Flask
 from flask_cors import CORS
 
-from config import ler_configuracao
+from config import ConfiguracaoInvalida, ler_configuracao
+from MongoDB.erros import BancoEmbutidoIndisponivel
 from MongoDB.gerencia_BD import GerenciadorBD, abrir_banco
 from MongoDB.servicos import criar_servicos
 from rotas import registrar_blueprints
 from rotas.erros import registrar_tratadores_de_erro
+from rotas.broker_embutido import BrokerIndisponivel
 from rotas.json import ProvedorJSON
 from rotas.mqtt import iniciar_mqtt
 
@@ -62,7 +66,19 @@ def registrar_extensoes(app):
         CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"].split(",")}})
 
 
-if __name__ == "__main__":
-    aplicacao = create_app()
-    # threaded: one process must keep its single MQTT client (see README, "Production").
+def main():
+    """`python app.py`: serve until Ctrl+C or SIGTERM, then stop the embedded servers."""
+    # SIGTERM as a normal exit, so atexit stops the embedded database and broker cleanly.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        aplicacao = create_app()
+    except (ConfiguracaoInvalida, BancoEmbutidoIndisponivel, BrokerIndisponivel) as erro:
+        logging.getLogger("databutcher").error("Não foi possível iniciar: %s", erro)
+        return 1
+    # threaded and no reloader: one process keeps its single MQTT client (see README, "Production").
     aplicacao.run(host=aplicacao.config["HOST"], port=aplicacao.config["PORT"], threaded=True, use_reloader=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -80,7 +80,8 @@ class GerenciaUsuario:
         except DuplicateKeyError:
             # Ask which one clashed: error texts differ between MongoDB, nx-27017 and mongomock.
             campo = "nome_usuario" if self.colecao.find_one({"nome_usuario": nome_usuario}) else "email"
-            raise UsuarioDuplicado(f"Já existe um usuário com este {campo.replace('_', ' ')}", campo) from None
+            rotulo = "nome de usuário" if campo == "nome_usuario" else "e-mail"
+            raise UsuarioDuplicado(f"Já existe um usuário com este {rotulo}", campo) from None
         return _publico(doc)
 
     def autenticar(self, nome_usuario, senha):

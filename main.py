@@ -1,0 +1,299 @@
+"""DataButcher admin console: subcommands for scripts, an interactive menu for people.
+
+`python main.py` opens the menu; `python main.py maquina criar --fabricante WEG --modelo W22`
+and the other subcommands are for scripts (see `--help`). It reads the same settings and
+builds the same managers as the app, but never imports it: with no MONGO_URI it starts its
+own nx-27017 on a free port over the app's DATA_DIR, and always stops it before exiting.
+Exit codes: 0 ok, 1 refused (pt-BR message on stderr), 2 wrong usage.
+"""
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from pymongo.errors import PyMongoError
+
+import config
+from MongoDB import etiquetas
+from MongoDB.console_menu import Menu, sim_ou_nao
+from MongoDB.erros import BancoEmbutidoIndisponivel, DadosInvalidos, ErroDominio, MaquinaNaoEncontrada, UsuarioNaoEncontrado
+from MongoDB.gerencia_BD import abrir_banco
+from MongoDB.servicos import criar_servicos
+
+log = logging.getLogger("databutcher.console")
+
+OK, RECUSADO, USO_INCORRETO = 0, 1, 2
+
+
+class Console:
+    """What every command needs: the managers, the settings, and where to read and write."""
+
+    def __init__(self, servicos, cfg, entrada, saida):
+        self.servicos = servicos
+        self.cfg = cfg
+        self.entrada = entrada
+        self.saida = saida
+
+    def escrever(self, texto=""):
+        print(texto, file=self.saida)
+
+    def escrever_json(self, dados):
+        self.escrever(json.dumps(dados, ensure_ascii=False, indent=2))
+
+    def perguntar(self, rotulo) -> str:
+        return self.entrada(rotulo).strip()
+
+    def perguntar_senha(self, rotulo) -> str:
+        """getpass on a real terminal (nothing echoed); the injected `entrada` otherwise."""
+        return getpass.getpass(rotulo) if self.entrada is input else self.entrada(rotulo)
+
+    def nova_senha(self) -> str:
+        senha = self.perguntar_senha("Senha (mínimo 8 caracteres): ")
+        if self.perguntar_senha("Repita a senha: ") != senha:
+            raise DadosInvalidos("As senhas não conferem", "senha")
+        return senha
+
+    def confirmar(self, pergunta) -> bool:
+        try:
+            return self.perguntar(f"{pergunta} [s/N] ").lower() in {"s", "sim"}
+        except EOFError:
+            return False
+
+    def criar_maquina(self, fabricante, modelo) -> dict:
+        """Create one machine and its QR label: the only moment its secret and token are known."""
+        criada = self.servicos.maquinas.criar(fabricante, modelo)
+        maquina = criada["maquina"]
+        link = etiquetas.link_reivindicacao(self.cfg["URL_PUBLICA"], maquina["id"], criada["segredo"])
+        try:
+            caminho = etiquetas.gerar_qrcode(link, self.cfg["QRCODE_DIR"], maquina["id"])
+        except OSError as erro:
+            # A machine nobody can claim is useless: undo it rather than lose its secret.
+            self.servicos.maquinas.remover(maquina["id"])
+            raise ErroDominio(f"Não foi possível gravar o QR code em {self.cfg['QRCODE_DIR']}: {erro.strerror}") from None
+        return {"id": maquina["id"], "fabricante": maquina["fabricante"], "modelo": maquina["modelo"],
+                "link": link, "segredo": criada["segredo"], "token_dispositivo": criada["token"],
+                "qrcode": str(Path(caminho).resolve())}
+
+    def mostrar_maquina_criada(self, etiqueta):
+        self.escrever(f"Máquina criada: {etiqueta['id']} ({etiqueta['fabricante']} {etiqueta['modelo']})")
+        self.escrever(f"  Link de associação: {etiqueta['link']}")
+        self.escrever(f"  QR code: {etiqueta['qrcode']}")
+        self.mostrar_token(etiqueta["id"], etiqueta["token_dispositivo"])
+
+    def mostrar_token(self, maquina_id, token):
+        self.escrever(f"  Token do dispositivo (mostrado só esta vez, guarde-o agora): {token}")
+        self.escrever(f"  Usuário/senha MQTT: mosquitto_passwd -b <arquivo> {maquina_id} {token}")
+
+    def tabela(self, cabecalho, linhas, vazio):
+        """Left-aligned columns sized to their widest cell."""
+        if not linhas:
+            self.escrever(vazio)
+            return
+        linhas = [[str(celula) for celula in linha] for linha in linhas]
+        larguras = [max(len(linha[i]) for linha in [cabecalho, *linhas]) for i in range(len(cabecalho))]
+        for linha in [cabecalho, *linhas]:
+            self.escrever("  ".join(celula.ljust(largura) for celula, largura in zip(linha, larguras)).rstrip())
+
+
+# ---- subcommands -------------------------------------------------------------
+def _usuario_criar(con, args):
+    senha = args.senha if args.senha is not None else con.nova_senha()
+    papel = "admin" if args.admin else "operador"
+    usuario = con.servicos.usuarios.criar(args.nome, senha, args.empresa, args.email, papel)
+    con.escrever(f"Usuário {usuario['nome_usuario']} criado ({usuario['papel']}), id {usuario['id']}.")
+    return OK
+
+
+def _usuario_remover(con, args):
+    if not con.servicos.usuarios.remover(args.nome):
+        raise UsuarioNaoEncontrado()
+    con.escrever(f"Usuário {args.nome} removido; as máquinas dele ficaram livres.")
+    return OK
+
+
+def _usuario_admin(con, args):
+    con.servicos.usuarios.definir_papel(args.nome, "admin")
+    con.escrever(f"Usuário {args.nome} agora é administrador.")
+    return OK
+
+
+def _usuario_listar(con, args):
+    campos = ("id", "nome_usuario", "empresa", "email", "papel")
+    usuarios = [{campo: usuario[campo] for campo in campos} for usuario in con.servicos.usuarios.listar()]
+    if args.json:
+        con.escrever_json(usuarios)
+    else:
+        con.tabela(["ID", "USUÁRIO", "EMPRESA", "E-MAIL", "PAPEL"],
+                   [[u[campo] for campo in campos] for u in usuarios], "Nenhum usuário cadastrado.")
+    return OK
+
+
+def _maquina_criar(con, args):
+    criadas = []
+    try:
+        for _ in range(args.quantidade or 1):
+            criadas.append(con.criar_maquina(args.fabricante, args.modelo))
+            if not args.json:
+                con.mostrar_maquina_criada(criadas[-1])
+    finally:
+        # Even if a later one fails, the secrets of those already created must not be lost.
+        if args.json and criadas:
+            con.escrever_json(criadas if args.quantidade else criadas[0])
+    return OK
+
+
+def _maquina_listar(con, args):
+    maquinas = [{"id": m["id"], "fabricante": m["fabricante"], "modelo": m["modelo"],
+                 "dono": m["id_usuario"] or "livre", "status": m["status"], "online": m["online"]}
+                for m in con.servicos.maquinas.listar_todas()]
+    if args.json:
+        con.escrever_json(maquinas)
+    else:
+        con.tabela(["ID", "FABRICANTE", "MODELO", "DONO", "STATUS", "ONLINE"],
+                   [[m["id"], m["fabricante"], m["modelo"], m["dono"], m["status"], sim_ou_nao(m["online"])]
+                    for m in maquinas], "Nenhuma máquina cadastrada.")
+    return OK
+
+
+def _maquina_remover(con, args):
+    doc = con.servicos.maquinas.buscar(args.id)
+    if doc is None:
+        raise MaquinaNaoEncontrada()
+    dono = f", associada ao usuário {doc['id_usuario']}" if doc.get("id_usuario") else ""
+    if not args.sim and not con.confirmar(f"Remover a máquina {args.id} ({doc['fabricante']} {doc['modelo']}{dono})?"):
+        raise ErroDominio("Remoção cancelada: nada foi apagado")
+    con.servicos.maquinas.remover(args.id)
+    # The label carries the claim secret of a machine that no longer exists.
+    (Path(con.cfg["QRCODE_DIR"]) / f"qrcode_{doc['_id']}.png").unlink(missing_ok=True)
+    con.escrever(f"Máquina {args.id} removida.")
+    return OK
+
+
+def _maquina_liberar(con, args):
+    dono = con.servicos.maquinas.liberar_admin(args.id)
+    if dono is None:
+        con.escrever(f"A máquina {args.id} já estava livre.")
+    else:
+        con.escrever(f"Máquina {args.id} liberada (era do usuário {dono}); o QR code continua válido.")
+    return OK
+
+
+def _maquina_token(con, args):
+    token = con.servicos.maquinas.novo_token(args.id)
+    con.escrever(f"Novo token da máquina {args.id}; o anterior deixou de valer.")
+    con.mostrar_token(args.id, token)
+    return OK
+
+
+# ---- command line ------------------------------------------------------------------
+def _quantidade(texto):
+    try:
+        valor = int(texto)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"deve ser um número inteiro, recebido {texto!r}") from None
+    if not 1 <= valor <= 100:
+        raise argparse.ArgumentTypeError("deve estar entre 1 e 100")
+    return valor
+
+
+def _comando(grupo, nome, ajuda, funcao, json_opcional=False):
+    """A subcommand with pt-BR help, optionally with --json."""
+    parser = grupo.add_parser(nome, help=ajuda, description=ajuda, add_help=False)
+    parser.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
+    if json_opcional:
+        parser.add_argument("--json", action="store_true", help="saída em JSON (nada mais no stdout)")
+    parser.set_defaults(funcao=funcao)
+    return parser
+
+
+def _grupo(comandos, nome, ajuda):
+    parser = comandos.add_parser(nome, help=ajuda, description=ajuda, add_help=False)
+    parser.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
+    return parser.add_subparsers(dest="acao", required=True, metavar="AÇÃO", title="ações")
+
+
+def criar_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py", add_help=False,
+        description="Console de administração do DataButcher. Sem argumentos, abre o menu interativo.",
+        epilog="Códigos de saída: 0 sucesso, 1 operação recusada, 2 uso incorreto.")
+    parser.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
+    comandos = parser.add_subparsers(dest="comando", metavar="COMANDO", title="comandos")
+
+    usuario = _grupo(comandos, "usuario", "gerenciar usuários")
+    p = _comando(usuario, "criar", "criar um usuário", _usuario_criar)
+    p.add_argument("--nome", required=True, help="nome de usuário (3 a 40 letras, números, '.', '_' ou '-')")
+    p.add_argument("--empresa", required=True, help="empresa do usuário")
+    p.add_argument("--email", required=True, help="e-mail do usuário")
+    p.add_argument("--senha", help="senha (sem esta opção ela é pedida sem eco; na linha de comando fica visível no ps)")
+    p.add_argument("--admin", action="store_true", help="criar já como administrador")
+    _comando(usuario, "remover", "remover um usuário (as máquinas dele ficam livres)",
+             _usuario_remover).add_argument("--nome", required=True, help="nome de usuário")
+    _comando(usuario, "admin", "promover um usuário a administrador",
+             _usuario_admin).add_argument("--nome", required=True, help="nome de usuário")
+    _comando(usuario, "listar", "listar os usuários", _usuario_listar, json_opcional=True)
+
+    maquina = _grupo(comandos, "maquina", "gerenciar máquinas")
+    p = _comando(maquina, "criar", "criar máquinas com etiqueta QR code", _maquina_criar, json_opcional=True)
+    p.add_argument("--fabricante", required=True, help="fabricante, ex.: WEG")
+    p.add_argument("--modelo", required=True, help="modelo, ex.: W22")
+    p.add_argument("--quantidade", type=_quantidade, help="quantas máquinas criar (1 a 100); com --json sai uma lista")
+    _comando(maquina, "listar", "listar todas as máquinas", _maquina_listar, json_opcional=True)
+    p = _comando(maquina, "remover", "apagar uma máquina", _maquina_remover)
+    p.add_argument("--id", required=True, help="id da máquina")
+    p.add_argument("--sim", action="store_true", help="não pedir confirmação")
+    _comando(maquina, "liberar", "desassociar uma máquina do dono atual",
+             _maquina_liberar).add_argument("--id", required=True, help="id da máquina")
+    _comando(maquina, "token", "gerar um novo token de dispositivo (o anterior deixa de valer)",
+             _maquina_token).add_argument("--id", required=True, help="id da máquina")
+    return parser
+
+
+def _despachar(args, con) -> int:
+    if args.comando is None:
+        return Menu(con).executar()
+    return args.funcao(con, args)
+
+
+def _recusar(mensagem) -> int:
+    print(f"Erro: {mensagem}", file=sys.stderr)
+    return RECUSADO
+
+
+def executar(argv=None, servicos=None, cfg=None, entrada=input, saida=sys.stdout) -> int:
+    """Run one subcommand, or the menu when there is none; returns the exit code."""
+    try:
+        args = criar_parser().parse_args(argv)
+    except SystemExit as fim:  # argparse: 2 on wrong usage, 0 after --help
+        return fim.code
+    try:
+        cfg = cfg if cfg is not None else config.ler_configuracao()
+        if servicos is not None:
+            return _despachar(args, Console(servicos, cfg, entrada, saida))
+        bd = abrir_banco(cfg, porta_propria=True)
+        try:
+            bd.criar_indices()
+            return _despachar(args, Console(criar_servicos(bd, cfg), cfg, entrada, saida))
+        finally:
+            bd.fechar()
+    except ErroDominio as erro:
+        return _recusar(erro.mensagem)
+    except EOFError:
+        return _recusar("entrada encerrada antes da resposta")
+    except (config.ConfiguracaoInvalida, BancoEmbutidoIndisponivel) as erro:
+        return _recusar(str(erro))
+    except PyMongoError:
+        log.info("Falha ao acessar o banco", exc_info=True)
+        return _recusar("o banco de dados não respondeu (LOG_LEVEL=INFO mostra os detalhes)")
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=getattr(logging, os.environ.get("LOG_LEVEL", "WARNING").upper(), logging.WARNING),
+                        format="%(levelname)s %(name)s: %(message)s")
+    sys.exit(executar())
