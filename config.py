@@ -48,6 +48,12 @@ def _booleano(ambiente, chave, padrao):
     return valor.lower() in {"1", "true", "sim", "yes", "on"}
 
 
+def _caminho(ambiente, chave, padrao) -> Path:
+    """Relative folders are relative to the project, not to wherever the command was run."""
+    caminho = Path(_texto(ambiente, chave, padrao))
+    return (caminho if caminho.is_absolute() else RAIZ / caminho).resolve()
+
+
 def _uri_mongo(ambiente):
     """MONGO_URI wins; the seed's MONGO_USER/MONGO_PASS/MONGO_HOST style is URL-escaped."""
     uri = _texto(ambiente, "MONGO_URI")
@@ -80,7 +86,7 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         ambiente = os.environ
 
     producao = _texto(ambiente, "DATABUTCHER_ENV", "development").lower() == "production"
-    pasta_dados = Path(_texto(ambiente, "DATA_DIR", str(RAIZ / "data"))).resolve()
+    pasta_dados = _caminho(ambiente, "DATA_DIR", "data")
     host = _texto(ambiente, "HOST", "127.0.0.1")
     porta = _inteiro(ambiente, "PORT", 5000)
 
@@ -90,7 +96,7 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "PORT": porta,
         "URL_PUBLICA": _texto(ambiente, "PUBLIC_URL", f"http://{host}:{porta}").rstrip("/"),
         "DATA_DIR": str(pasta_dados),
-        "QRCODE_DIR": _texto(ambiente, "QRCODE_DIR", str(RAIZ / "Qrcode")),
+        "QRCODE_DIR": str(_caminho(ambiente, "QRCODE_DIR", "Qrcode")),
         "SECRET_KEY": _texto(ambiente, "SECRET_KEY"),
         "JWT_SECRET_KEY": _texto(ambiente, "JWT_SECRET_KEY"),
         "JWT_HORAS_VALIDADE": _inteiro(ambiente, "JWT_EXPIRES_HOURS", 12),

@@ -1,0 +1,41 @@
+"""Settings: one place, safe defaults in development, refusals in production."""
+import pytest
+
+from config import ConfiguracaoInvalida, RAIZ, ler_configuracao
+
+
+def test_desenvolvimento_gera_segredos_aleatorios_e_os_mantem(tmp_path):
+    ambiente = {"DATA_DIR": str(tmp_path)}
+    primeira, segunda = ler_configuracao(ambiente), ler_configuracao(ambiente)
+    assert len(primeira["SECRET_KEY"]) >= 32 and primeira["SECRET_KEY"] != primeira["JWT_SECRET_KEY"]
+    assert (primeira["SECRET_KEY"], primeira["JWT_SECRET_KEY"]) == (segunda["SECRET_KEY"], segunda["JWT_SECRET_KEY"])
+    assert ler_configuracao({"DATA_DIR": str(tmp_path / "outra")})["SECRET_KEY"] != primeira["SECRET_KEY"]
+
+
+@pytest.mark.parametrize("segredo", [None, "sua_chave_secreta_flask", "curta-demais"])
+def test_producao_recusa_segredo_ausente_padrao_ou_curto(tmp_path, segredo):
+    ambiente = {"DATABUTCHER_ENV": "production", "DATA_DIR": str(tmp_path), "JWT_SECRET_KEY": "j" * 40}
+    if segredo:
+        ambiente["SECRET_KEY"] = segredo
+    with pytest.raises(ConfiguracaoInvalida, match="SECRET_KEY"):
+        ler_configuracao(ambiente)
+
+
+def test_producao_com_segredos_fortes_liga_cookie_seguro(tmp_path):
+    cfg = ler_configuracao({"DATABUTCHER_ENV": "production", "DATA_DIR": str(tmp_path),
+                            "SECRET_KEY": "s" * 40, "JWT_SECRET_KEY": "j" * 40})
+    assert cfg["PRODUCAO"] and cfg["SESSION_COOKIE_SECURE"]
+
+
+def test_usuario_e_senha_do_mongo_sao_escapados_na_uri(tmp_path):
+    cfg = ler_configuracao({"DATA_DIR": str(tmp_path), "MONGO_USER": "ana@frigo", "MONGO_PASS": "p@ss:/w",
+                            "MONGO_HOST": "cluster0.exemplo.net"})
+    assert cfg["MONGO_URI"] == "mongodb+srv://ana%40frigo:p%40ss%3A%2Fw@cluster0.exemplo.net/?retryWrites=true&w=majority"
+    assert ler_configuracao({"DATA_DIR": str(tmp_path), "MONGO_URI": "mongodb://db:27017"})["MONGO_URI"] == "mongodb://db:27017"
+
+
+def test_pastas_relativas_sao_relativas_ao_projeto_e_numeros_invalidos_sao_recusados(tmp_path):
+    cfg = ler_configuracao({"DATA_DIR": "dados-x", "SECRET_KEY": "s" * 40, "JWT_SECRET_KEY": "j" * 40})
+    assert cfg["DATA_DIR"] == str(RAIZ / "dados-x")
+    with pytest.raises(ConfiguracaoInvalida, match="PORT"):
+        ler_configuracao({"DATA_DIR": str(tmp_path), "PORT": "cinco mil"})
