@@ -15,6 +15,7 @@ from flask_cors import CORS
 from config import ConfiguracaoInvalida, ler_configuracao
 from MongoDB.erros import BancoEmbutidoIndisponivel
 from MongoDB.gerencia_BD import GerenciadorBD, abrir_banco
+from MongoDB.ingestao import Contadores
 from MongoDB.servicos import criar_servicos
 from rotas import registrar_blueprints
 from rotas.erros import registrar_tratadores_de_erro
@@ -56,7 +57,12 @@ def registrar_banco(app, mongo_client):
         bd = abrir_banco(app.config)
         atexit.register(bd.fechar)
     bd.criar_indices()
-    app.extensions["databutcher"] = criar_servicos(bd, app.config)
+    bd.aplicar_retencao(app.config["RETENCAO_DIAS_BRUTOS"], app.config["RETENCAO_DIAS_AGREGADOS"])
+    app.extensions["contadores"] = Contadores()
+    servicos = criar_servicos(bd, app.config, app.extensions["contadores"])
+    app.extensions["databutcher"] = servicos
+    # atexit runs last-registered first: the writer flushes before the database closes.
+    atexit.register(servicos.encerrar)
     log.info("Banco de dados: %s", bd.descricao)
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from pymongo.errors import PyMongoError
 
 import config
+from bench.cadastro import preparar_maquinas
+from bench.simulador import Simulador, resumo_final
 from MongoDB import etiquetas
 from MongoDB.console_menu import Menu, sim_ou_nao
 from MongoDB.erros import BancoEmbutidoIndisponivel, DadosInvalidos, ErroDominio, MaquinaNaoEncontrada, UsuarioNaoEncontrado
@@ -188,6 +190,29 @@ def _maquina_token(con, args):
     return OK
 
 
+def _host_local(host):
+    """The app's bind address as a place to connect to (0.0.0.0 listens on loopback too)."""
+    return "127.0.0.1" if host in (None, "", "0.0.0.0", "::") else host
+
+
+def _simular(con, args):
+    """Run the device simulator on machines kept in DATA_DIR/simulador.json (created on the first run)."""
+    maquinas = preparar_maquinas(con.servicos, con.cfg["DATA_DIR"], args.maquinas, args.usuario)
+    novas = sum(m["nova"] for m in maquinas)
+    con.escrever(f"{len(maquinas)} máquinas simuladas ({novas} criadas agora, {len(maquinas) - novas} reaproveitadas)"
+                 + (f", associadas a {args.usuario}" if args.usuario else "") + ".")
+    simulador = Simulador(
+        maquinas=[(m["id"], m["token"]) for m in maquinas], via=args.via, intervalo=args.intervalo,
+        broker=args.broker or con.cfg.get("MQTT_BROKER_URL") or "127.0.0.1",
+        porta=args.porta or con.cfg.get("MQTT_BROKER_PORT", 1883),
+        url=args.url or f"http://{_host_local(con.cfg.get('HOST'))}:{con.cfg.get('PORT', 5000)}",
+        usuario_mqtt=con.cfg.get("MQTT_USERNAME"), senha_mqtt=con.cfg.get("MQTT_PASSWORD"),
+        falhas=args.falhas, iniciadas=args.iniciadas, relatar=con.escrever)
+    con.escrever("Simulando; Ctrl+C encerra." if args.duracao is None else f"Simulando por {args.duracao:g}s.")
+    con.escrever(resumo_final(simulador.rodar(args.duracao)))
+    return OK
+
+
 # ---- command line ------------------------------------------------------------------
 def _quantidade(texto):
     try:
@@ -196,6 +221,26 @@ def _quantidade(texto):
         raise argparse.ArgumentTypeError(f"deve ser um número inteiro, recebido {texto!r}") from None
     if not 1 <= valor <= 100:
         raise argparse.ArgumentTypeError("deve estar entre 1 e 100")
+    return valor
+
+
+def _maquinas(texto):
+    try:
+        valor = int(texto)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"deve ser um número inteiro, recebido {texto!r}") from None
+    if not 1 <= valor <= 5000:
+        raise argparse.ArgumentTypeError("deve estar entre 1 e 5000")
+    return valor
+
+
+def _positivo(texto):
+    try:
+        valor = float(texto)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"deve ser um número, recebido {texto!r}") from None
+    if not valor > 0:
+        raise argparse.ArgumentTypeError("deve ser maior que zero")
     return valor
 
 
@@ -249,6 +294,18 @@ def criar_parser() -> argparse.ArgumentParser:
              _maquina_liberar).add_argument("--id", required=True, help="id da máquina")
     _comando(maquina, "token", "gerar um novo token de dispositivo (o anterior deixa de valer)",
              _maquina_token).add_argument("--id", required=True, help="id da máquina")
+
+    p = _comando(comandos, "simular", "simular máquinas enviando telemetria (MQTT ou HTTP)", _simular)
+    p.add_argument("--maquinas", type=_maquinas, default=10, help="quantas máquinas (padrão 10); reaproveita as de DATA_DIR/simulador.json")
+    p.add_argument("--intervalo", type=_positivo, default=1.0, help="segundos entre leituras de cada máquina (padrão 1)")
+    p.add_argument("--via", choices=["mqtt", "http"], default="mqtt", help="mqtt (padrão; recebe comandos) ou http (sem comandos)")
+    p.add_argument("--duracao", type=_positivo, help="segundos de simulação (padrão: até Ctrl+C)")
+    p.add_argument("--broker", help="host do broker MQTT (padrão: MQTT_BROKER_URL ou 127.0.0.1)")
+    p.add_argument("--porta", type=int, help="porta do broker MQTT (padrão: MQTT_BROKER_PORT)")
+    p.add_argument("--url", help="URL do app para --via http (padrão: http://HOST:PORT)")
+    p.add_argument("--falhas", action="store_true", help="simular falhas: superaquecimento, vibração, queda de rede")
+    p.add_argument("--iniciadas", action="store_true", help="máquinas já começam em operação (parâmetros sorteados)")
+    p.add_argument("--usuario", help="associar as máquinas a este usuário (aparecem no painel dele)")
     return parser
 
 

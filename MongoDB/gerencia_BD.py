@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 
 from pymongo import ASCENDING, DESCENDING, MongoClient
-from pymongo.errors import PyMongoError
+from pymongo.errors import OperationFailure, PyMongoError
 
 from .banco_embutido import BancoEmbutido, porta_livre
 
@@ -24,6 +24,8 @@ MAQUINAS = "maquinas"
 DADOS_SENSORES = "dados_sensores"
 REGISTROS_MANUAIS = "registros_manuais"
 COMANDOS = "comandos"
+AGREGADOS_MINUTO = "agregados_minuto"
+AGREGADOS_HORA = "agregados_hora"
 
 
 def carimbo(momento) -> dict:
@@ -60,6 +62,22 @@ class GerenciadorBD:
         self.db[DADOS_SENSORES].create_index([("maquina_id", ASCENDING), ("chave_unica", ASCENDING)], unique=True)
         self.db[REGISTROS_MANUAIS].create_index([("maquina_id", ASCENDING), ("usuario_id", ASCENDING), ("timestamp", DESCENDING)])
         self.db[COMANDOS].create_index([("maquina_id", ASCENDING), ("criado_em", DESCENDING)])
+        for rollup in (AGREGADOS_MINUTO, AGREGADOS_HORA):
+            self.db[rollup].create_index([("maquina_id", ASCENDING), ("inicio", ASCENDING)], unique=True)
+
+    def aplicar_retencao(self, dias_brutos, dias_agregados):
+        """TTL indexes: raw readings expire sooner than rollups. A changed period is applied in place."""
+        self._ttl(DADOS_SENSORES, "timestamp", dias_brutos)
+        for rollup in (AGREGADOS_MINUTO, AGREGADOS_HORA):
+            self._ttl(rollup, "inicio_data", dias_agregados)
+
+    def _ttl(self, colecao, campo, dias):
+        segundos = int(dias * 86400)
+        try:
+            self.db[colecao].create_index(campo, expireAfterSeconds=segundos)
+        except OperationFailure:
+            # MongoDB refuses a second TTL on the same key with another period: change it instead.
+            self.db.command("collMod", colecao, index={"keyPattern": {campo: 1}, "expireAfterSeconds": segundos})
 
     def ping(self) -> bool:
         """True when the database answers."""

@@ -1,7 +1,7 @@
 """Sensor readings (`dados_sensores`): idempotent inserts and time-range queries."""
 
 from bson import ObjectId
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from . import validacao
 from .gerencia_BD import DADOS_SENSORES
@@ -48,27 +48,34 @@ class GerenciaTelemetria:
 
     def inserir(self, maquina_id, leitura, recebido_em=None):
         """Store one reading; returns (id, duplicada). A retry returns the first copy's id."""
-        doc = _documento(maquina_id, leitura, recebido_em or validacao.agora_utc())
-        try:
-            return str(self.colecao.insert_one(doc).inserted_id), False
-        except DuplicateKeyError:
-            existente = self.colecao.find_one({"maquina_id": maquina_id, "chave_unica": doc["chave_unica"]})
-            return str(existente["_id"]), True
+        return self.inserir_pedidos([(maquina_id, leitura, recebido_em or validacao.agora_utc())])[0]
 
-    def inserir_lote(self, itens, recebido_em=None) -> dict:
-        """Store many (maquina_id, leitura) pairs at once; duplicates are counted, not errors."""
-        recebido_em = recebido_em or validacao.agora_utc()
-        docs = [_documento(maquina_id, leitura, recebido_em) for maquina_id, leitura in itens]
+    def inserir_pedidos(self, itens) -> list:
+        """Store many (maquina_id, leitura, recebido_em) in one `insert_many(ordered=False)`.
+
+        Returns one (id, duplicada) per item, in order; a duplicate gets the id of
+        the copy already stored, so a retried HTTP request sees the same answer.
+        """
+        docs = [dict(_documento(maquina_id, leitura, recebido_em), _id=ObjectId())
+                for maquina_id, leitura, recebido_em in itens]
         if not docs:
-            return {"inseridas": 0, "duplicadas": 0}
+            return []
+        duplicados = set()
         try:
-            return {"inseridas": len(self.colecao.insert_many(docs, ordered=False).inserted_ids), "duplicadas": 0}
+            self.colecao.insert_many(docs, ordered=False)
         except BulkWriteError as erro:
             erros = erro.details.get("writeErrors", [])
-            outros = [e for e in erros if e.get("code") != DUPLICATE_KEY]
-            if outros:
+            if any(e.get("code") != DUPLICATE_KEY for e in erros):
                 raise
-            return {"inseridas": erro.details.get("nInserted", len(docs) - len(erros)), "duplicadas": len(erros)}
+            duplicados = {e["index"] for e in erros}
+        resultados = []
+        for indice, doc in enumerate(docs):
+            if indice in duplicados:
+                existente = self.colecao.find_one({"maquina_id": doc["maquina_id"], "chave_unica": doc["chave_unica"]}, {"_id": 1})
+                resultados.append((str(existente["_id"]) if existente else None, True))
+            else:
+                resultados.append((str(doc["_id"]), False))
+        return resultados
 
     def listar(self, maquina_id, limite=LIMITE_PADRAO, desde=None, ate=None) -> list:
         """Newest first, at most `limite`, optionally within [desde, ate]."""

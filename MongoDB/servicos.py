@@ -1,21 +1,24 @@
 """The managers of one process, built once from one GerenciadorBD, plus the ingest rules.
 
-Both the Flask app and the console build a `Servicos`; HTTP and MQTT hand readings
-and status messages to the same two methods, so they behave the same on both paths.
+Both the Flask app and the console build a `Servicos`. HTTP and MQTT hand readings
+to the same validation and the same writer (MongoDB/ingestao.py), so a reading is
+accepted, deduplicated and aggregated the same way whichever path it took.
 """
 import threading
 import time
 from dataclasses import dataclass, field
 
 from . import validacao
+from .gerencia_agregados import GerenciaAgregados
 from .gerencia_comandos import GerenciaComandos
 from .gerencia_maquinas import GerenciaMaquinas
 from .gerencia_registros import GerenciaRegistros
 from .gerencia_telemetria import GerenciaTelemetria
 from .gerencia_usuario import GerenciaUsuario
+from .ingestao import Gravador
 
-# Writing "last activity" on every message was ThingsBoard's bottleneck: once a second is enough.
-INTERVALO_ATIVIDADE_S = 1.0
+# Known machine ids are remembered briefly so the MQTT thread does not query per message.
+VALIDADE_CACHE_MAQUINAS_S = 30.0
 
 
 @dataclass
@@ -24,47 +27,61 @@ class Servicos:
     usuarios: GerenciaUsuario
     maquinas: GerenciaMaquinas
     telemetria: GerenciaTelemetria
+    agregados: GerenciaAgregados
     registros: GerenciaRegistros
     comandos: GerenciaComandos
-    _atividade_gravada: dict = field(default_factory=dict)
+    gravador: Gravador = None
+    _maquinas_conhecidas: dict = field(default_factory=dict)
     _trava: threading.Lock = field(default_factory=threading.Lock)
 
-    def receber_leitura(self, maquina_id, dados, agora=None):
-        """Validate and store one reading for a known machine; returns (id, duplicada)."""
+    def receber_leitura(self, maquina_id, dados):
+        """Validate one reading and wait until it is stored; returns (id, duplicada)."""
         leitura = validacao.validar_leitura(dados)
-        agora = agora or validacao.agora_utc()
-        leitura_id, duplicada = self.telemetria.inserir(maquina_id, leitura, agora)
-        if not duplicada:
-            self._talvez_gravar_atividade(maquina_id, leitura, agora)
-        return leitura_id, duplicada
+        return self.gravador.enfileirar_leitura(maquina_id, leitura, validacao.agora_utc(), aguardar=True)
+
+    def enfileirar_leitura(self, maquina_id, dados, recebido_em=None):
+        """Validate one reading and queue it (MQTT path: no waiting on the network thread)."""
+        leitura = validacao.validar_leitura(dados)
+        self.gravador.enfileirar_leitura(maquina_id, leitura, recebido_em or validacao.agora_utc())
+
+    def enfileirar_estado(self, maquina_id, estado):
+        self.gravador.enfileirar_estado(maquina_id, estado, validacao.agora_utc())
 
     def receber_estado(self, maquina_id, estado, agora=None) -> bool:
-        """Apply a status message and confirm the commands it satisfies."""
+        """Apply a status message now and confirm the commands it satisfies."""
         agora = agora or validacao.agora_utc()
         if not self.maquinas.registrar_estado(maquina_id, estado, agora):
             return False
         self.comandos.confirmar_por_estado(maquina_id, estado, agora)
-        with self._trava:
-            self._atividade_gravada[maquina_id] = time.monotonic()
         return True
 
-    def _talvez_gravar_atividade(self, maquina_id, leitura, agora):
-        agora_mono = time.monotonic()
+    def maquina_existe(self, maquina_id) -> bool:
+        """Cached for known machines; unknown ids are asked again every time they appear."""
+        agora = time.monotonic()
         with self._trava:
-            if agora_mono - self._atividade_gravada.get(maquina_id, -INTERVALO_ATIVIDADE_S) < INTERVALO_ATIVIDADE_S:
-                return
-            self._atividade_gravada[maquina_id] = agora_mono
-        ultima = dict(leitura["dados_sensor"], timestamp=leitura.get("ts") or agora)
-        self.maquinas.registrar_atividade(maquina_id, agora, ultima)
+            if agora - self._maquinas_conhecidas.get(maquina_id, -VALIDADE_CACHE_MAQUINAS_S) < VALIDADE_CACHE_MAQUINAS_S:
+                return True
+        if self.maquinas.buscar(maquina_id) is None:
+            return False
+        with self._trava:
+            self._maquinas_conhecidas[maquina_id] = agora
+        return True
+
+    def encerrar(self):
+        """Flush the writer (called at shutdown)."""
+        self.gravador.parar()
 
 
-def criar_servicos(bd, cfg) -> Servicos:
+def criar_servicos(bd, cfg, contadores=None) -> Servicos:
     """Build every manager over `bd` with the settings in `cfg`."""
-    return Servicos(
+    servicos = Servicos(
         bd=bd,
         usuarios=GerenciaUsuario(bd, cfg.get("BCRYPT_ROUNDS", 12)),
         maquinas=GerenciaMaquinas(bd, cfg.get("HEARTBEAT_TIMEOUT", 45)),
         telemetria=GerenciaTelemetria(bd),
+        agregados=GerenciaAgregados(bd),
         registros=GerenciaRegistros(bd),
         comandos=GerenciaComandos(bd),
     )
+    servicos.gravador = Gravador(servicos, capacidade=cfg.get("FILA_GRAVACAO", 50_000), contadores=contadores)
+    return servicos

@@ -20,7 +20,7 @@ from werkzeug.serving import is_running_from_reloader
 
 from .broker_embutido import BrokerEmbutido
 from .json import iso
-from .mqtt_mensagens import Contadores, processar_mensagem, topico, topicos_assinados
+from .mqtt_mensagens import processar_mensagem, topico, topicos_assinados
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,7 @@ QOS_COMANDOS = 1
 
 def iniciar_mqtt(app):
     """Start the subscriber (and the embedded broker when no MQTT_BROKER_URL is set)."""
-    contadores = Contadores()
-    app.extensions["mqtt_contadores"] = contadores
+    contadores = app.extensions["contadores"]
     app.extensions["mqtt"] = None
     if not app.config["MQTT_ENABLED"]:
         log.info("MQTT desativado (MQTT_ENABLED=false)")
@@ -99,7 +98,7 @@ def estado_mqtt(app) -> dict:
         "estado": estado,
         "broker": f"{app.config.get('MQTT_BROKER_URL') or '-'}:{app.config['MQTT_BROKER_PORT']}",
         "embutido": "mqtt_broker_embutido" in app.extensions,
-        "mensagens": app.extensions["mqtt_contadores"].como_dict(),
+
     }
 
 

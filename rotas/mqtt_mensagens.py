@@ -7,12 +7,11 @@ Anything malformed is logged, counted and dropped; nothing here raises.
 """
 import json
 import logging
-import threading
-from collections import Counter
 
 from bson import ObjectId
 
 from MongoDB.erros import ErroDominio
+from MongoDB.ingestao import FilaCheia
 
 log = logging.getLogger(__name__)
 
@@ -34,22 +33,6 @@ def topicos_assinados(grupo_compartilhado=None) -> list:
     if grupo_compartilhado:
         topicos = [f"$share/{grupo_compartilhado}/{t}" for t in topicos]
     return topicos
-
-
-class Contadores:
-    """Thread-safe counts of what happened to messages, shown in /api/health."""
-
-    def __init__(self):
-        self._contagem = Counter()
-        self._trava = threading.Lock()
-
-    def contar(self, chave, quantidade=1):
-        with self._trava:
-            self._contagem[chave] += quantidade
-
-    def como_dict(self) -> dict:
-        with self._trava:
-            return dict(self._contagem)
 
 
 def _descartar(contadores, motivo, topico_recebido, detalhe=""):
@@ -86,7 +69,7 @@ def processar_mensagem(topico_recebido, payload, servicos, contadores) -> str:
         dados = _ler_payload(payload)
     except (ValueError, UnicodeDecodeError) as erro:
         return _descartar(contadores, "payload", topico_recebido, type(erro).__name__)
-    if servicos.maquinas.buscar(maquina_id) is None:
+    if not servicos.maquina_existe(maquina_id):
         return _descartar(contadores, "maquina_desconhecida", topico_recebido)
     if tipo == "status":
         return _processar_estado(maquina_id, dados, servicos, contadores, topico_recebido)
@@ -97,7 +80,10 @@ def _processar_estado(maquina_id, dados, servicos, contadores, topico_recebido):
     estado = dados.get("state") if isinstance(dados, dict) else None
     if estado not in ESTADOS_ACEITOS:
         return _descartar(contadores, "estado", topico_recebido, repr(estado)[:40])
-    servicos.receber_estado(maquina_id, estado)
+    try:
+        servicos.enfileirar_estado(maquina_id, estado)
+    except FilaCheia:
+        return _descartar(contadores, "fila_cheia", topico_recebido)
     contadores.contar("estados")
     return f"estado:{estado}"
 
@@ -106,13 +92,16 @@ def _processar_telemetria(maquina_id, dados, servicos, contadores, topico_recebi
     leituras = dados if isinstance(dados, list) else [dados]
     if not 1 <= len(leituras) <= LOTE_MAXIMO:
         return _descartar(contadores, "lote", topico_recebido, f"{len(leituras)} leituras")
-    guardadas = 0
+    aceitas = 0
     for leitura in leituras:
         try:
-            _, duplicada = servicos.receber_leitura(maquina_id, leitura)
+            servicos.enfileirar_leitura(maquina_id, leitura)
+        except FilaCheia:
+            _descartar(contadores, "fila_cheia", topico_recebido)
+            continue
         except ErroDominio as erro:
             _descartar(contadores, "leitura", topico_recebido, erro.mensagem)
             continue
-        contadores.contar("duplicadas" if duplicada else "leituras")
-        guardadas += 0 if duplicada else 1
-    return f"telemetria:{guardadas}"
+        aceitas += 1
+    contadores.contar("leituras", aceitas)
+    return f"telemetria:{aceitas}"

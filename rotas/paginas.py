@@ -1,9 +1,195 @@
-"""Server-rendered pages (pt-BR). Placeholder until the page work lands."""
-from flask import Blueprint, render_template
+"""Server-rendered pages (pt-BR): login, registration, the machine list and one machine's panel.
+
+Pages read through the same managers as the API; every write from a page goes through
+the API itself (fetch + X-CSRF-Token, see static/js/api.js), so each rule lives once.
+"""
+from datetime import timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+
+from MongoDB.erros import ErroDominio
+from MongoDB.validacao import UNIDADES_SENSORES
+
+from . import seguranca
+from .seguranca import login_required, servicos
 
 bp = Blueprint("paginas", __name__)
 
+POLITICA_CONTEUDO = "; ".join([
+    "default-src 'self'", "img-src 'self' data: blob:", "media-src 'self' blob:", "style-src 'self'",
+    "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'",
+])
+FUSO_PADRAO = "America/Sao_Paulo"
+# (field, label, decimals) of a reading, in the order the pages show them.
+GRANDEZAS = [("tensao", "Tensão", 1), ("vibracao", "Vibração", 2), ("temperatura", "Temperatura", 1), ("rpm", "Rotação", 0)]
+CASAS_DECIMAIS = {campo: casas for campo, _, casas in GRANDEZAS}
+PARAMETROS_PARTIDA = [("voltagem", "Voltagem", "V"), ("velocidade", "Velocidade", "rpm"), ("temperatura", "Temperatura", "°C")]
+NOMES_COMANDO = {"start": "Partida", "stop": "Parada", "reset": "Reset"}
+ESTADOS_COMANDO = {"enviado": "Enviado, aguardando a máquina", "confirmado": "Confirmado",
+                   "expirado": "Expirado sem confirmação", "falhou": "Falhou"}
+MENSAGEM_CSRF = "O formulário expirou. Recarregue a página e tente de novo."
+
+
+# ---- presentation helpers --------------------------------------------------------------
+def fuso_do_usuario() -> str:
+    """The user's IANA zone (preferences), else the site's, else São Paulo."""
+    usuario = g.get("usuario") or {}
+    nome = (usuario.get("preferencias") or {}).get("fuso_horario") or current_app.config.get("FUSO_HORARIO")
+    try:
+        ZoneInfo(nome or FUSO_PADRAO)
+        return nome or FUSO_PADRAO
+    except (ZoneInfoNotFoundError, ValueError):
+        return FUSO_PADRAO
+
+
+@bp.app_template_filter("hora_local")
+def hora_local(momento, vazio="nunca"):
+    """dd/mm/aaaa, HH:MM:SS in the user's zone (stored times are UTC)."""
+    if momento is None:
+        return vazio
+    if momento.tzinfo is None:
+        momento = momento.replace(tzinfo=timezone.utc)
+    return momento.astimezone(ZoneInfo(fuso_do_usuario())).strftime("%d/%m/%Y, %H:%M:%S")
+
+
+@bp.app_template_filter("leitura")
+def formatar_leitura(valor, grandeza):
+    """'1.500 rpm', '220,5 V': pt-BR separators and the sensor's unit; '—' when missing."""
+    if valor is None:
+        return "—"
+    numero = f"{valor:,.{CASAS_DECIMAIS.get(grandeza, 1)}f}".translate(str.maketrans(",.", ".,"))
+    return f"{numero} {UNIDADES_SENSORES.get(grandeza, '')}".strip()
+
+
+@bp.app_context_processor
+def contexto_das_paginas():
+    """What every template may use; the CSRF token is only created when a template asks."""
+    return {
+        "usuario": g.get("usuario"),
+        "csrf_token": seguranca.token_csrf,
+        "fuso": fuso_do_usuario(),
+        "GRANDEZAS": GRANDEZAS,
+        "PARAMETROS_PARTIDA": PARAMETROS_PARTIDA,
+        "NOMES_COMANDO": NOMES_COMANDO,
+        "ESTADOS_COMANDO": ESTADOS_COMANDO,
+    }
+
+
+@bp.after_app_request
+def cabecalhos_de_seguranca(resposta):
+    """CSP without inline code, no sniffing, no referrer to other sites; pages are never cached."""
+    resposta.headers.setdefault("Content-Security-Policy", POLITICA_CONTEUDO)
+    resposta.headers.setdefault("X-Content-Type-Options", "nosniff")
+    resposta.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.blueprint == bp.name:
+        resposta.headers.setdefault("Cache-Control", "no-store")
+    return resposta
+
+
+# ---- sessions -------------------------------------------------------------------------
+def caminho_local(destino):
+    """`destino` if it is a path on this site ('/x', not '//host', '/\\host' or control chars), else None."""
+    if not isinstance(destino, str) or not destino.startswith("/") or destino.startswith("//"):
+        return None
+    if "\\" in destino or any(ord(letra) < 32 or ord(letra) == 127 for letra in destino):
+        return None
+    return destino
+
+
+def _abrir_sessao(usuario, destino):
+    """Put the user's JWT in an HttpOnly cookie and go where they were heading."""
+    resposta = redirect(caminho_local(destino) or url_for("paginas.maquinas"), 303)
+    resposta.set_cookie(
+        seguranca.COOKIE_SESSAO, seguranca.emitir_token(usuario),
+        max_age=current_app.config["JWT_HORAS_VALIDADE"] * 3600, path="/",
+        httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    session.pop("csrf", None)  # a fresh CSRF token once logged in
+    return resposta
+
 
 @bp.get("/")
+def inicio():
+    if seguranca.usuario_atual() is not None:
+        return redirect(url_for("paginas.maquinas"))
+    return redirect(url_for("paginas.entrar"))
+
+
+@bp.route("/entrar", methods=["GET", "POST"])
 def entrar():
-    return render_template("erro.html", status=200, mensagem="DataButcher")
+    """Login form; on success the session cookie is set and the user goes back to `proximo`."""
+    proximo = caminho_local(request.values.get("proximo")) or ""
+    if request.method == "GET":
+        if seguranca.usuario_atual() is not None:
+            return redirect(proximo or url_for("paginas.maquinas"))
+        return render_template("entrar.html", proximo=proximo)
+    nome_usuario = request.form.get("nome_usuario", "")
+    if not seguranca.csrf_confere():
+        return render_template("entrar.html", proximo=proximo, nome_usuario=nome_usuario, erro=MENSAGEM_CSRF), 403
+    usuario = servicos().usuarios.autenticar(nome_usuario, request.form.get("senha", ""))
+    if usuario is None:
+        return render_template("entrar.html", proximo=proximo, nome_usuario=nome_usuario,
+                               erro="Usuário ou senha inválidos."), 401
+    return _abrir_sessao(usuario, proximo)
+
+
+@bp.route("/cadastrar", methods=["GET", "POST"])
+def cadastrar():
+    """Registration form; domain refusals come back on the form, with the field marked."""
+    proximo = caminho_local(request.values.get("proximo")) or ""
+    campos = {campo: request.form.get(campo, "") for campo in ("nome_usuario", "empresa", "email")}
+    if request.method == "GET":
+        return render_template("cadastrar.html", proximo=proximo, **campos)
+    if not seguranca.csrf_confere():
+        return render_template("cadastrar.html", proximo=proximo, erro=MENSAGEM_CSRF, **campos), 403
+    try:
+        usuario = servicos().usuarios.criar(campos["nome_usuario"], request.form.get("senha", ""),
+                                            campos["empresa"], campos["email"])
+    except ErroDominio as erro:
+        return render_template("cadastrar.html", proximo=proximo, erro=erro.mensagem, campo_erro=erro.campo,
+                               **campos), erro.status
+    return _abrir_sessao(usuario, proximo)
+
+
+@bp.post("/sair")
+def sair():
+    """Log out for real: every token of the user is revoked, not just this cookie."""
+    if not seguranca.csrf_confere():
+        abort(403, MENSAGEM_CSRF)
+    usuario = seguranca.usuario_atual()
+    if usuario is not None:
+        servicos().usuarios.revogar_sessoes(usuario["id"])
+    resposta = redirect(url_for("paginas.entrar"), 303)
+    resposta.delete_cookie(seguranca.COOKIE_SESSAO, path="/", httponly=True, samesite="Lax",
+                           secure=current_app.config["SESSION_COOKIE_SECURE"])
+    session.clear()
+    return resposta
+
+
+# ---- machines -------------------------------------------------------------------------
+@bp.get("/maquinas")
+@login_required
+def maquinas():
+    return render_template("maquinas.html", maquinas=servicos().maquinas.listar_do_usuario(g.usuario["id"]))
+
+
+@bp.get("/maquinas/adicionar")
+@login_required
+def adicionar():
+    """Where a QR label lands: the claim form, pre-filled from the link."""
+    return render_template("adicionar.html", codigo=request.args.get("codigo", "")[:100],
+                           segredo=request.args.get("segredo", "")[:100])
+
+
+@bp.get("/maquinas/<maquina_id>")
+@login_required
+def maquina(maquina_id):
+    """One machine's panel; someone else's machine is 'not found' (MaquinaNaoEncontrada → 404)."""
+    s = servicos()
+    doc = s.maquinas.buscar_do_usuario(maquina_id, g.usuario["id"])
+    dados = s.maquinas.publico(doc)
+    return render_template(
+        "maquina.html", maquina=dados,
+        leituras=s.telemetria.listar(dados["id"], 20),
+        comandos=s.comandos.listar(dados["id"], g.usuario["id"], 10),
+        registros=s.registros.listar(dados["id"], g.usuario["id"], 50))

@@ -17,5 +17,7 @@ def saude():
         "app": "ok",
         "banco": {"estado": "ok" if banco_ok else "indisponivel", "tipo": servicos().bd.descricao},
         "mqtt": mqtt,
+        "ingestao": {**current_app.extensions["contadores"].como_dict(),
+                     "fila": servicos().gravador.pendentes()},
     }
     return jsonify(corpo), 200 if saudavel else 503

@@ -26,7 +26,9 @@ LEITURA = {"tensao": 220.5, "vibracao": 1.2, "temperatura": 45.0, "rpm": 1500}
 
 @pytest.fixture
 def app():
-    return create_app(dict(CONFIG_TESTE), mongo_client=mongomock.MongoClient(tz_aware=True))
+    aplicacao = create_app(dict(CONFIG_TESTE), mongo_client=mongomock.MongoClient(tz_aware=True))
+    yield aplicacao
+    aplicacao.extensions["databutcher"].encerrar()
 
 
 @pytest.fixture

@@ -108,10 +108,13 @@ def test_telemetria_idempotente_ordenada_e_por_intervalo(servicos):
 def test_lote_com_duplicatas_conta_cada_uma(servicos):
     maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
     base = validacao.agora_utc() - timedelta(minutes=5)
-    itens = [(maquina_id, validacao.validar_leitura(dict(LEITURA, ts=(base + timedelta(seconds=i)).isoformat(), seq=i)))
+    agora = validacao.agora_utc()
+    itens = [(maquina_id, validacao.validar_leitura(dict(LEITURA, ts=(base + timedelta(seconds=i)).isoformat(), seq=i)), agora)
              for i in range(10)]
-    assert servicos.telemetria.inserir_lote(itens[:4]) == {"inseridas": 4, "duplicadas": 0}
-    assert servicos.telemetria.inserir_lote(itens) == {"inseridas": 6, "duplicadas": 4}
+    primeiros = servicos.telemetria.inserir_pedidos(itens[:4])
+    todos = servicos.telemetria.inserir_pedidos(itens)
+    assert [duplicada for _, duplicada in todos] == [True] * 4 + [False] * 6
+    assert [leitura_id for leitura_id, _ in todos[:4]] == [leitura_id for leitura_id, _ in primeiros]
     assert servicos.telemetria.contar(maquina_id) == 10
 
 

@@ -27,7 +27,7 @@ def app_mqtt(mosquitto):
     app = create_app(config, mongo_client=mongomock.MongoClient(tz_aware=True))
     mqtt = app.extensions["mqtt"]
     esperar(mqtt.client.is_connected, mensagem="conexão do app ao mosquitto")
-    esperar(lambda: app.extensions["mqtt_contadores"].como_dict().get("conexoes"), mensagem="assinaturas")
+    esperar(lambda: app.extensions["contadores"].como_dict().get("conexoes"), mensagem="assinaturas")
     yield app
     mqtt.client.disconnect()
     mqtt.client.loop_stop()
@@ -65,7 +65,7 @@ def test_mensagem_malformada_nao_derruba_o_assinante(cenario):
     dispositivo.publicar("status", b'{"state": 42}')
     dispositivo.publicar("telemetria", dict(LEITURA, temperatura=77.0))
     esperar(lambda: cenario["servicos"].telemetria.contar(cenario["maquina"]["id"]) == 1, mensagem="leitura válida depois do lixo")
-    contagem = cenario["app"].extensions["mqtt_contadores"].como_dict()
+    contagem = cenario["app"].extensions["contadores"].como_dict()
     assert contagem["descartadas"] == 2
     assert cenario["app"].extensions["mqtt"].client.is_connected()
 

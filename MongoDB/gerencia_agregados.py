@@ -1,0 +1,143 @@
+"""Per-machine 1-minute and 1-hour rollups, kept at ingest, and chart series built from them.
+
+Each bucket document holds count, sum, min and max of every sensor, maintained
+with `$inc`/`$min`/`$max` upserts that behave the same on MongoDB and on the
+embedded nx-27017. Field names are flat (`soma_tensao`, not `soma.tensao`):
+nx-27017 turns dotted paths in an upsert's insert into literal keys.
+Bucket starts are stored as epoch milliseconds (`inicio`) so range queries do not
+depend on how a backend compares dates; `inicio_data` is the same instant as a
+date, set on insert only, for the TTL index.
+"""
+from datetime import datetime, timedelta, timezone
+
+from .gerencia_BD import AGREGADOS_HORA, AGREGADOS_MINUTO, DADOS_SENSORES
+from .validacao import LIMITES_SENSORES
+
+SENSORES = tuple(LIMITES_SENSORES)
+MINUTO_MS, HORA_MS = 60_000, 3_600_000
+# Which data answers a chart: the finest whose document count stays small.
+BRUTO_ATE = timedelta(hours=1)
+MINUTO_ATE = timedelta(days=3)
+PONTOS_MAXIMOS = 1000
+
+
+def _ms(momento: datetime) -> int:
+    return int(momento.timestamp() * 1000)
+
+
+def _data(milissegundos: int) -> datetime:
+    return datetime.fromtimestamp(milissegundos / 1000, timezone.utc)
+
+
+class GerenciaAgregados:
+    def __init__(self, bd):
+        self.minuto = bd.colecao(AGREGADOS_MINUTO)
+        self.hora = bd.colecao(AGREGADOS_HORA)
+        self.brutos = bd.colecao(DADOS_SENSORES)
+
+    def acumular(self, leituras):
+        """Add stored readings [(maquina_id, dados_sensor, timestamp)] to their buckets now."""
+        self.gravar(somar(leituras))
+
+    def gravar(self, parciais: dict):
+        """Apply partial buckets from `somar`: one upsert per (resolution, machine, bucket)."""
+        colecoes = {MINUTO_MS: self.minuto, HORA_MS: self.hora}
+        for (largura, maquina_id, inicio), parcial in parciais.items():
+            colecoes[largura].update_one(
+                {"maquina_id": maquina_id, "inicio": inicio},
+                {"$inc": {chave: valor for chave, valor in parcial.items() if chave == "n" or chave.startswith("soma_")},
+                 "$min": {chave: valor for chave, valor in parcial.items() if chave.startswith("min_")},
+                 "$max": {chave: valor for chave, valor in parcial.items() if chave.startswith("max_")},
+                 "$setOnInsert": {"inicio_data": _data(inicio)}},
+                upsert=True,
+            )
+
+    # ---- chart series --------------------------------------------------------
+    def serie(self, maquina_id, desde: datetime, ate: datetime, pontos_maximos=PONTOS_MAXIMOS, silencio_s=45) -> dict:
+        """min/avg/max per bucket, at most `pontos_maximos` buckets, read from raw, minute or hour data.
+
+        Empty buckets between data are returned as gaps (values None) so a chart
+        draws the time the device was silent (longer than `silencio_s`, the heartbeat
+        timeout) as a break, not a line.
+        """
+        inicio_ms, fim_ms = _ms(desde), _ms(ate)
+        intervalo = ate - desde
+        if intervalo <= BRUTO_ATE:
+            fonte, blocos = "bruto", self._de_brutos(maquina_id, desde, ate)
+            resolucao_ms = 1000
+        elif intervalo <= MINUTO_ATE:
+            fonte, blocos, resolucao_ms = "minuto", self._de_baldes(self.minuto, maquina_id, inicio_ms, fim_ms), MINUTO_MS
+        else:
+            fonte, blocos, resolucao_ms = "hora", self._de_baldes(self.hora, maquina_id, inicio_ms, fim_ms), HORA_MS
+        largura_ms = max(resolucao_ms, -(-(fim_ms - inicio_ms) // pontos_maximos))
+        largura_ms = -(-largura_ms // resolucao_ms) * resolucao_ms  # whole source buckets only
+        pontos = _reagrupar(blocos, largura_ms)
+        lacuna_ms = max(2 * largura_ms, silencio_s * 1000)
+        return {"fonte": fonte, "largura_s": largura_ms / 1000, "pontos": _com_lacunas(pontos, largura_ms, lacuna_ms)}
+
+    def _de_brutos(self, maquina_id, desde, ate):
+        cursor = self.brutos.find({"maquina_id": maquina_id, "timestamp": {"$gte": desde, "$lte": ate}},
+                                  {"dados_sensor": 1, "timestamp": 1, "_id": 0}).sort("timestamp", 1)
+        for doc in cursor:
+            sensores = doc["dados_sensor"]
+            yield _ms(doc["timestamp"]), 1, {s: (sensores[s], sensores[s], sensores[s]) for s in SENSORES}
+
+    @staticmethod
+    def _de_baldes(colecao, maquina_id, inicio_ms, fim_ms):
+        cursor = colecao.find({"maquina_id": maquina_id, "inicio": {"$gte": inicio_ms, "$lte": fim_ms}}).sort("inicio", 1)
+        for doc in cursor:
+            yield doc["inicio"], doc["n"], {s: (doc[f"soma_{s}"], doc[f"min_{s}"], doc[f"max_{s}"]) for s in SENSORES}
+
+
+def somar(leituras, parciais=None) -> dict:
+    """Fold readings into in-memory partial buckets keyed (resolution, machine, bucket start).
+
+    The writer keeps these for a couple of seconds and writes each bucket once,
+    instead of two upserts per reading.
+    """
+    parciais = {} if parciais is None else parciais
+    for maquina_id, sensores, momento in leituras:
+        instante_ms = _ms(momento)
+        for largura in (MINUTO_MS, HORA_MS):
+            chave = (largura, maquina_id, instante_ms // largura * largura)
+            parcial = parciais.get(chave)
+            if parcial is None:
+                parcial = parciais[chave] = {"n": 0, **{f"soma_{s}": 0.0 for s in SENSORES},
+                                             **{f"min_{s}": sensores[s] for s in SENSORES},
+                                             **{f"max_{s}": sensores[s] for s in SENSORES}}
+            parcial["n"] += 1
+            for sensor in SENSORES:
+                valor = sensores[sensor]
+                parcial[f"soma_{sensor}"] += valor
+                parcial[f"min_{sensor}"] = min(parcial[f"min_{sensor}"], valor)
+                parcial[f"max_{sensor}"] = max(parcial[f"max_{sensor}"], valor)
+    return parciais
+
+
+def _reagrupar(blocos, largura_ms):
+    """Merge source blocks (start, count, {sensor: (sum, min, max)}) into buckets of `largura_ms`."""
+    pontos = []
+    atual = None
+    for inicio, contagem, valores in blocos:
+        balde = inicio // largura_ms * largura_ms
+        if atual is None or atual["inicio"] != balde:
+            atual = {"inicio": balde, "n": 0, **{s: [0.0, float("inf"), float("-inf")] for s in SENSORES}}
+            pontos.append(atual)
+        atual["n"] += contagem
+        for sensor, (soma, minimo, maximo) in valores.items():
+            acumulado = atual[sensor]
+            acumulado[0] += soma
+            acumulado[1] = min(acumulado[1], minimo)
+            acumulado[2] = max(acumulado[2], maximo)
+    return [{"t": _data(p["inicio"]), "n": p["n"],
+             **{s: {"min": p[s][1], "med": p[s][0] / p["n"], "max": p[s][2]} for s in SENSORES}} for p in pontos]
+
+
+def _com_lacunas(pontos, largura_ms, lacuna_ms):
+    """Insert one empty point where consecutive buckets are more than `lacuna_ms` apart."""
+    resultado = []
+    for ponto in pontos:
+        if resultado and _ms(ponto["t"]) - _ms(resultado[-1]["t"]) > lacuna_ms:
+            resultado.append({"t": _data(_ms(resultado[-1]["t"]) + largura_ms), "n": 0, **{s: None for s in SENSORES}})
+        resultado.append(ponto)
+    return resultado

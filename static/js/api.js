@@ -1,0 +1,44 @@
+// Tiny fetch wrapper for the DataButcher API: same-origin cookie + CSRF header, error envelope → ErroApi.
+
+export class ErroApi extends Error {
+  constructor(mensagem, status, campo) {
+    super(mensagem);
+    this.status = status;
+    this.campo = campo || null;
+  }
+}
+
+function tokenCsrf() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+// api("POST", "/api/manual-log", {...}) → parsed JSON; throws ErroApi with the API's `message`.
+export async function api(metodo, url, corpo) {
+  const opcoes = {
+    method: metodo,
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "X-CSRF-Token": tokenCsrf() },
+  };
+  if (corpo !== undefined) {
+    opcoes.headers["Content-Type"] = "application/json";
+    opcoes.body = JSON.stringify(corpo);
+  }
+  let resposta;
+  try {
+    resposta = await fetch(url, opcoes);
+  } catch {
+    throw new ErroApi("Sem conexão com o servidor. Verifique a rede e tente de novo.", 0);
+  }
+  const dados = await resposta.json().catch(() => null);
+  if (resposta.ok) {
+    return dados || {};
+  }
+  if (resposta.status === 401) {
+    // Session expired or revoked elsewhere: back to the login page, then here again.
+    const aqui = window.location.pathname + window.location.search;
+    window.location.assign("/entrar?proximo=" + encodeURIComponent(aqui));
+  }
+  const mensagem = (dados && dados.message) || `Erro ${resposta.status}`;
+  throw new ErroApi(mensagem, resposta.status, dados && dados.campo);
+}

@@ -1,0 +1,104 @@
+// Formatting and small DOM helpers shared by the pages. User text is only ever set with textContent.
+
+const fuso = document.body.dataset.fuso || "America/Sao_Paulo";
+
+function formatadorDeHora() {
+  const opcoes = { day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" };
+  try {
+    return new Intl.DateTimeFormat("pt-BR", { ...opcoes, timeZone: fuso });
+  } catch {
+    return new Intl.DateTimeFormat("pt-BR", opcoes); // unknown zone: the browser's own
+  }
+}
+const formatoHora = formatadorDeHora();
+
+export const GRANDEZAS = [
+  ["tensao", 1, "V"],
+  ["vibracao", 2, "mm/s"],
+  ["temperatura", 1, "°C"],
+  ["rpm", 0, "rpm"],
+];
+const CASAS = Object.fromEntries(GRANDEZAS.map(([campo, casas, unidade]) => [campo, [casas, unidade]]));
+
+export function formatarHora(iso, vazio = "nunca") {
+  if (!iso) return vazio;
+  const data = new Date(iso);
+  return Number.isNaN(data.getTime()) ? vazio : formatoHora.format(data);
+}
+
+export function formatarLeitura(valor, grandeza) {
+  if (valor === null || valor === undefined) return "—";
+  const [casas, unidade] = CASAS[grandeza] || [1, ""];
+  const numero = new Intl.NumberFormat("pt-BR", { minimumFractionDigits: casas, maximumFractionDigits: casas }).format(valor);
+  return `${numero} ${unidade}`.trim();
+}
+
+export function mostrarMensagem(elemento, texto, tipo = "info") {
+  if (!elemento) return;
+  // Same text again: leave the node alone so screen readers do not repeat it.
+  if (elemento.textContent !== (texto || "")) elemento.textContent = texto || "";
+  elemento.dataset.tipo = tipo;
+  elemento.hidden = !texto;
+}
+
+function definirBadge(elemento, classe, texto) {
+  if (!elemento) return;
+  elemento.className = `badge badge--${classe}`;
+  elemento.textContent = texto;
+}
+
+// Fill every [data-campo] / [data-leitura] under `raiz` from a machine as GET /api/machines returns it.
+export function preencherMaquina(raiz, maquina) {
+  const todos = (nome) => raiz.querySelectorAll(`[data-campo="${nome}"]`);
+  todos("nome").forEach((el) => { el.textContent = maquina.nome_maquina || "Sem nome"; });
+  todos("fabricante_modelo").forEach((el) => { el.textContent = `${maquina.fabricante} ${maquina.modelo}`; });
+  todos("link").forEach((el) => { el.href = `/maquinas/${encodeURIComponent(maquina.id)}`; });
+  todos("status").forEach((el) => {
+    const iniciada = maquina.status === "iniciada";
+    definirBadge(el, iniciada ? "iniciada" : "parada", iniciada ? "Iniciada" : "Parada");
+  });
+  todos("online").forEach((el) => definirBadge(el, maquina.online ? "online" : "offline", maquina.online ? "Online" : "Offline"));
+  todos("last_heartbeat").forEach((el) => { el.textContent = formatarHora(maquina.last_heartbeat); });
+  const ultima = maquina.ultima_leitura || {};
+  raiz.querySelectorAll("[data-leitura]").forEach((el) => {
+    el.textContent = formatarLeitura(ultima[el.dataset.leitura], el.dataset.leitura);
+  });
+  todos("leitura_em").forEach((el) => { el.textContent = formatarHora(ultima.timestamp, "nenhuma ainda"); });
+}
+
+// A table row / cell built with textContent only.
+export function linha(celulas) {
+  const tr = document.createElement("tr");
+  celulas.forEach((conteudo) => {
+    const td = document.createElement("td");
+    if (conteudo instanceof Node) td.append(conteudo);
+    else td.textContent = conteudo;
+    tr.append(td);
+  });
+  return tr;
+}
+
+export function badge(classe, texto) {
+  const span = document.createElement("span");
+  definirBadge(span, classe, texto);
+  return span;
+}
+
+// Run `tarefa` now and every `intervaloMs` while the tab is visible; errors go to `aoFalhar`.
+export function repetirEnquantoVisivel(tarefa, intervaloMs, aoFalhar) {
+  let emAndamento = false;
+  async function rodar() {
+    if (document.visibilityState !== "visible" || emAndamento) return;
+    emAndamento = true;
+    try {
+      await tarefa();
+    } catch (erro) {
+      aoFalhar(erro);
+    } finally {
+      emAndamento = false;
+    }
+  }
+  setInterval(rodar, intervaloMs);
+  document.addEventListener("visibilitychange", rodar);
+  return rodar;
+}
