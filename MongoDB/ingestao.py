@@ -68,11 +68,17 @@ class Gravador:
         self._agregados_gravados_em = time.monotonic()
 
     # ---- producers -----------------------------------------------------------
-    def enfileirar_leitura(self, maquina_id, leitura, recebido_em, aguardar=False, espera_s=10.0):
-        """Queue a validated reading; with `aguardar`, return (id, duplicada) once stored."""
-        pedido = self._enfileirar(_Pedido("leitura", maquina_id, leitura, recebido_em, aguardar))
-        if not aguardar:
-            return None
+    def enfileirar_leitura(self, maquina_id, leitura, recebido_em, aguardar=False):
+        """Queue a validated reading. aguardar=True: return (id, duplicada) once stored;
+        aguardar=None: return the pending request, for `aguardar()` later (batches)."""
+        pedido = self._enfileirar(_Pedido("leitura", maquina_id, leitura, recebido_em, aguardar is not False))
+        if aguardar is None:
+            return pedido
+        return self.aguardar(pedido) if aguardar else None
+
+    @staticmethod
+    def aguardar(pedido, espera_s=10.0):
+        """(id, duplicada) of a queued reading once its batch is stored."""
         if not pedido.evento.wait(espera_s) or isinstance(pedido.resultado, Exception):
             raise FilaCheia("Gravação não confirmada a tempo, tente de novo")
         return pedido.resultado

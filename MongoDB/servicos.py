@@ -39,6 +39,13 @@ class Servicos:
         leitura = validacao.validar_leitura(dados)
         return self.gravador.enfileirar_leitura(maquina_id, leitura, validacao.agora_utc(), aguardar=True)
 
+    def receber_lote(self, maquina_id, leituras_validadas) -> list:
+        """Queue already-validated readings and wait for all; returns [(id, duplicada)]."""
+        recebido_em = validacao.agora_utc()
+        pedidos = [self.gravador.enfileirar_leitura(maquina_id, leitura, recebido_em, aguardar=None)
+                   for leitura in leituras_validadas]
+        return [self.gravador.aguardar(pedido) for pedido in pedidos]
+
     def enfileirar_leitura(self, maquina_id, dados, recebido_em=None):
         """Validate one reading and queue it (MQTT path: no waiting on the network thread)."""
         leitura = validacao.validar_leitura(dados)
