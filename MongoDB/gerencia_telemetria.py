@@ -90,5 +90,14 @@ class GerenciaTelemetria:
         cursor = self.colecao.find(filtro).sort("timestamp", -1).limit(min(limite, LIMITE_MAXIMO))
         return [publico(doc) for doc in cursor]
 
+    def percorrer(self, maquina_id, desde=None, ate=None, lote=2000):
+        """Every reading in [desde, ate], oldest first, streamed from a cursor (flat memory)."""
+        filtro = {"maquina_id": maquina_id}
+        faixa = {chave: valor for chave, valor in (("$gte", desde), ("$lte", ate)) if valor is not None}
+        if faixa:
+            filtro["timestamp"] = faixa
+        projecao = {"_id": 0, "timestamp": 1, "recebido_em": 1, "seq": 1, "dados_sensor": 1}
+        yield from self.colecao.find(filtro, projecao).sort("timestamp", 1).batch_size(lote)
+
     def contar(self, maquina_id) -> int:
         return self.colecao.count_documents({"maquina_id": maquina_id})

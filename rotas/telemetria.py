@@ -1,13 +1,16 @@
 """Telemetry API: devices post readings with their token; owners read the history."""
 from datetime import timedelta
 
-from flask import Blueprint, current_app, g, jsonify
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
 
 from MongoDB import validacao
 from MongoDB.erros import DadosInvalidos
 from MongoDB.gerencia_agregados import PONTOS_MAXIMOS
 from MongoDB.gerencia_telemetria import LIMITE_MAXIMO, LIMITE_PADRAO
 
+from .csv_leituras import csv_leituras
 from .entrada import corpo_json, parametro_inteiro, parametro_instante
 from .seguranca import servicos, token_dispositivo, token_required
 
@@ -64,6 +67,24 @@ def serie(maquina_id):
     pontos = parametro_inteiro("pontos", PONTOS_MAXIMOS, 10, PONTOS_MAXIMOS)
     resultado = servicos().agregados.serie(maquina_id, desde, ate, pontos, current_app.config["HEARTBEAT_TIMEOUT"])
     return jsonify({"maquina_id": maquina_id, "desde": desde, "ate": ate, **resultado})
+
+
+@bp.get("/sensor-data/<maquina_id>/export")
+@token_required
+def exportar(maquina_id):
+    """CSV of [desde, ate] streamed row by row: a month of 1 Hz data never sits in memory."""
+    maquina = servicos().maquinas.buscar_do_usuario(maquina_id, g.usuario["id"])
+    if request.args.get("format", "csv") != "csv":
+        raise DadosInvalidos("Formato suportado: csv", "format")
+    desde, ate = parametro_instante("desde"), parametro_instante("ate")
+    if desde and ate and desde > ate:
+        raise DadosInvalidos("'desde' deve ser anterior a 'ate'", "desde")
+    fuso = ZoneInfo(g.usuario["preferencias"].get("fuso_horario") or current_app.config["FUSO_HORARIO"])
+    linhas = csv_leituras(servicos().telemetria.percorrer(maquina_id, desde, ate), fuso)
+    nome = f"leituras_{(maquina.get('nome_maquina') or maquina_id)}.csv"
+    nome_seguro = "".join(c if c.isalnum() or c in "._-" else "_" for c in nome)
+    return Response(stream_with_context(linhas), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{nome_seguro}"'})
 
 
 @bp.get("/sensor-data/<maquina_id>")
