@@ -31,7 +31,8 @@ class DispositivoSimulado:
         self.comandos.put(comando)
         if self.responder:
             estado = "iniciada" if comando["comando"] == "start" else "parada"
-            self.publicar_status(estado)
+            # No waiting here: this runs on paho's network thread, which must send the PUBACKs.
+            self.cliente.publish(topico(self.maquina_id, "status"), json.dumps({"state": estado}), qos=1)
 
     def publicar_status(self, estado):
         self.cliente.publish(topico(self.maquina_id, "status"), json.dumps({"state": estado}), qos=1).wait_for_publish(5)

@@ -107,3 +107,74 @@ def test_producao_recusa_segredos_padrao(tmp_path):
                                capture_output=True, text=True, timeout=60)
     assert resultado.returncode == 1
     assert "SECRET_KEY" in resultado.stderr and "Traceback" not in resultado.stderr
+
+
+def _pedir_com_token(porta, metodo, caminho, corpo=None, token=None):
+    cabecalhos = {"Content-Type": "application/json"}
+    if token:
+        cabecalhos["Authorization"] = f"Bearer {token}"
+    pedido = urllib.request.Request(f"http://127.0.0.1:{porta}{caminho}", method=metodo,
+                                    data=json.dumps(corpo).encode() if corpo is not None else None, headers=cabecalhos)
+    try:
+        with urllib.request.urlopen(pedido, timeout=10) as resposta:
+            return resposta.status, json.loads(resposta.read())
+    except urllib.error.HTTPError as erro:
+        return erro.code, json.loads(erro.read())
+
+
+def test_passeio_do_novo_usuario_com_console_dispositivo_e_broker_embutido(tmp_path):
+    """The docs/walkthrough.md tour, end to end, on `python app.py` with nothing configured."""
+    from dispositivo import DispositivoSimulado
+    from test_mqtt_integracao import esperar
+
+    ambiente = _ambiente(tmp_path)
+    app = App(ambiente)
+    dispositivo = None
+    try:
+        app.esperar_saude()
+        porta = app.porta
+        console = subprocess.run([sys.executable, "main.py", "maquina", "criar", "--fabricante", "WEG", "--modelo", "W22",
+                                  "--json"], cwd=RAIZ, env=ambiente, capture_output=True, text=True, timeout=60)
+        criada = json.loads(console.stdout)
+        assert Path(criada["qrcode"]).read_bytes().startswith(b"\x89PNG")
+        _pedir_com_token(porta, "POST", "/api/auth/register", {
+            "nome_usuario": "maria", "senha": "senha-da-maria", "empresa": "Frigorífico Sul", "email": "maria@frigo.com"})
+        token = _pedir_com_token(porta, "POST", "/api/auth/login", {"nome_usuario": "maria", "senha": "senha-da-maria"})[1]["token"]
+        assert _pedir_com_token(porta, "POST", "/api/machines", {"link": criada["link"], "nome_maquina": "Moedor 1"}, token)[0] == 201
+
+        leitura = {"maquina_id": criada["id"], "tensao": 221.0, "vibracao": 1.1, "temperatura": 41.0, "rpm": 1490}
+        pedido = urllib.request.Request(f"http://127.0.0.1:{porta}/api/sensor-data", method="POST",
+                                        data=json.dumps(leitura).encode(),
+                                        headers={"Content-Type": "application/json",
+                                                 "Authorization": f"Bearer {criada['token_dispositivo']}"})
+        with urllib.request.urlopen(pedido, timeout=10) as resposta:
+            assert resposta.status == 201
+
+        dispositivo = DispositivoSimulado(int(ambiente["MQTT_BROKER_PORT"]), criada["id"])
+        dispositivo.publicar_status("parada")
+        dispositivo.publicar("telemetria", {"tensao": 222.0, "vibracao": 1.3, "temperatura": 42.5, "rpm": 1500,
+                                            "ts": int(time.time() * 1000), "seq": 1})
+
+        def maquina():
+            return _pedir_com_token(porta, "GET", f"/api/machines/{criada['id']}", token=token)[1]["maquina"]
+        esperar(lambda: maquina()["online"] and maquina()["ultima_leitura"]["rpm"] == 1500.0, mensagem="leitura MQTT")
+
+        partida = _pedir_com_token(porta, "POST", f"/api/machines/{criada['id']}/start",
+                                   {"voltagem": 380, "velocidade": 1750, "temperatura": 90}, token)
+        assert partida[0] == 202 and dispositivo.comandos.get(timeout=10)["comando"] == "start"
+        esperar(lambda: maquina()["status"] == "iniciada", mensagem="máquina iniciada")
+        assert _pedir_com_token(porta, "POST", f"/api/machines/{criada['id']}/stop", token=token)[0] == 202
+        esperar(lambda: maquina()["status"] == "parada", mensagem="máquina parada")
+        comandos = _pedir_com_token(porta, "GET", f"/api/machines/{criada['id']}/commands", token=token)[1]["comandos"]
+        assert [c["estado"] for c in comandos] == ["confirmado", "confirmado"]
+
+        assert _pedir_com_token(porta, "POST", "/api/manual-log",
+                                {"maquina_id": criada["id"], "descricao": "Troca do rolamento"}, token)[0] == 201
+        assert len(_pedir_com_token(porta, "GET", f"/api/sensor-data/{criada['id']}", token=token)[1]["leituras"]) == 2
+        assert _pedir_com_token(porta, "DELETE", f"/api/machines/{criada['id']}", token=token)[0] == 200
+        assert _pedir_com_token(porta, "GET", "/api/machines", token=token)[1]["machines"] == []
+    finally:
+        if dispositivo:
+            dispositivo.fechar()
+        app.parar()
+    assert _filhos_vivos(tmp_path) == []
