@@ -1,4 +1,6 @@
 """Accounts API: register, login, logout, password and preferences."""
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask import Blueprint, abort, g, jsonify
 
 from MongoDB import validacao
@@ -78,7 +80,6 @@ def _entre(valor, aceitos, campo):
 
 
 def _fuso(valor):
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
     nome = validacao.texto(valor, "fuso_horario", FUSOS_ACEITOS_MAX)
     try:
         ZoneInfo(nome)

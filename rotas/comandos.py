@@ -1,10 +1,10 @@
 """Commands API: start (with limits), stop, reset; each is recorded with its state."""
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify
 
 from MongoDB import validacao
 from MongoDB.erros import MaquinaOffline
 
-from .entrada import corpo_json
+from .entrada import corpo_json, parametro_inteiro
 from .mqtt import publicar_comando
 from .seguranca import servicos, token_required
 
@@ -58,5 +58,5 @@ def resetar(maquina_id):
 @token_required
 def listar(maquina_id):
     servicos().maquinas.buscar_do_usuario(maquina_id, g.usuario["id"])
-    limite = min(max(request.args.get("limit", 20, type=int), 1), 100)
+    limite = parametro_inteiro("limit", 20, 1, 100)
     return jsonify({"comandos": servicos().comandos.listar(maquina_id, g.usuario["id"], limite)})

@@ -87,3 +87,14 @@ def test_cadastro_recusa_campos_invalidos_nomeando_o_campo(client):
     for campo, valor in casos.items():
         corpo = assert_envelope(client.post("/api/auth/register", json={**base, campo: valor}), 400)
         assert corpo["campo"] == campo, corpo
+
+
+def test_preferencias_validam_fuso_idioma_e_tema(client, atores):
+    usuario = atores.usuario()
+    resposta = client.put("/api/auth/preferences", headers=usuario["headers"],
+                          json={"fuso_horario": "America/Manaus", "tema": "escuro", "idioma": "en"})
+    assert resposta.status_code == 200
+    eu = client.get("/api/auth/me", headers=usuario["headers"]).get_json()["usuario"]["preferencias"]
+    assert (eu["fuso_horario"], eu["tema"], eu["idioma"]) == ("America/Manaus", "escuro", "en")
+    for corpo in ({"fuso_horario": "Marte/Olimpo"}, {"tema": "neon"}, {"idioma": "klingon"}, {"fuso_horario": 3}):
+        assert_envelope(client.put("/api/auth/preferences", headers=usuario["headers"], json=corpo), 400)
