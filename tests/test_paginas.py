@@ -231,3 +231,222 @@ def test_jsqr_vendorizado_com_licenca_e_readme():
     assert "Apache License" in (pasta / "jsqr" / "LICENSE").read_text()
     leia_me = (pasta / "README.md").read_text()
     assert "jsqr@1.4.0" in leia_me and "Apache-2.0" in leia_me
+
+
+# ---- live dashboard ----------------------------------------------------------------------
+def cartao_de(html, maquina_id):
+    """The HTML of one dashboard card."""
+    inicio = html.index(f'data-maquina-id="{maquina_id}"')
+    return html[inicio:html.index("</article>", inicio)]
+
+
+def test_painel_mostra_superaquecimento_e_poe_a_maquina_quente_primeiro(client, atores, logado):
+    fria = atores.maquina_de(logado, nome="A fria")
+    quente = atores.maquina_de(logado, nome="Z quente")
+    assert atores.enviar_leitura(fria, temperatura=45.0).status_code == 201
+    assert atores.enviar_leitura(quente, temperatura=92.5).status_code == 201
+    html = client.get("/maquinas").get_data(as_text=True)
+    cartao = cartao_de(html, quente["id"])
+    assert 'data-nivel="perigo"' in cartao and "Superaquecimento" in cartao and "92,5 °C" in cartao
+    assert "Superaquecimento" not in cartao_de(html, fria["id"])
+    assert html.index(f'data-maquina-id="{quente["id"]}"') < html.index(f'data-maquina-id="{fria["id"]}"')
+    assert "1 máquina(s) pedem atenção." in html
+
+
+def test_painel_usa_a_temperatura_configurada_enquanto_a_maquina_roda(client, atores, servicos, logado):
+    maquina = atores.maquina_de(logado)
+    servicos.maquinas.salvar_configuracoes(maquina["id"], {"voltagem": 220, "velocidade": 1500, "temperatura": 60},
+                                           status="iniciada")
+    assert atores.enviar_leitura(maquina, temperatura=65.0).status_code == 201
+    assert "Superaquecimento" in cartao_de(client.get("/maquinas").get_data(as_text=True), maquina["id"])
+
+
+@pytest.mark.parametrize("vibracao, texto, ausente", [
+    (3.5, "Vibração elevada", "Vibração alta"), (5.2, "Vibração alta", "Vibração elevada"), (2.0, None, "Vibração")])
+def test_painel_marca_as_zonas_de_vibracao_iso_10816(client, atores, logado, vibracao, texto, ausente):
+    maquina = atores.maquina_de(logado)
+    assert atores.enviar_leitura(maquina, vibracao=vibracao).status_code == 201
+    cartao = cartao_de(client.get("/maquinas").get_data(as_text=True), maquina["id"])
+    if texto:
+        assert f'data-alerta="' in cartao and texto in cartao
+    assert f">{ausente}" not in cartao.replace("<dt>Vibração</dt>", "")
+
+
+def test_painel_mostra_offline_como_texto_para_maquina_sem_sinal(client, atores, logado):
+    maquina = atores.maquina_de(logado)
+    cartao = cartao_de(client.get("/maquinas").get_data(as_text=True), maquina["id"])
+    assert 'data-alerta="offline"' in cartao and ">Offline<" in cartao
+    assert "nunca" in cartao  # time since the last message
+
+
+def test_painel_mostra_ha_quanto_tempo_chegou_a_ultima_mensagem_e_as_unidades(client, atores, logado):
+    maquina = atores.maquina_de(logado)
+    assert atores.enviar_leitura(maquina).status_code == 201
+    cartao = cartao_de(client.get("/maquinas").get_data(as_text=True), maquina["id"])
+    assert re.search(r'data-campo="ha"[^>]*>há \d+ s<', cartao)
+    assert "220,5 V" in cartao and "1,20 mm/s" in cartao and "45,0 °C" in cartao and "1.500 rpm" in cartao
+    assert cartao.count("data-sparkline=") == 4
+    assert "Superaquecimento" not in cartao and 'data-nivel=""' in cartao
+
+
+def test_painel_e_menu_seguem_o_idioma_escolhido(client, atores, servicos, logado):
+    atores.maquina_de(logado)
+    servicos.usuarios.salvar_preferencias(logado["id"], {"idioma": "en"})
+    html = client.get("/maquinas").get_data(as_text=True)
+    assert '<html lang="en"' in html and ">Machines</a>" in html and "My machines" in html and "Offline" in html
+    assert '"superaquecimento": "Overheating"' in html.replace("\\u0027", "'")
+
+
+# ---- machine page --------------------------------------------------------------------
+def test_pagina_da_maquina_usa_o_uplot_vendorizado_e_nenhum_recurso_de_fora(client, atores, logado):
+    maquina = atores.maquina_de(logado)
+    html = client.get(f"/maquinas/{maquina['id']}").get_data(as_text=True)
+    assert '<script src="/static/vendor/uplot/uPlot.iife.min.js" defer></script>' in html
+    assert 'href="/static/vendor/uplot/uPlot.min.css"' in html
+    assert not re.search(r"(src|href)=\"(https?:)?//", html)
+    for grandeza in ("tensao", "vibracao", "temperatura", "rpm"):
+        assert f'id="grafico-{grandeza}"' in html
+    for recurso in ("/static/vendor/uplot/uPlot.iife.min.js", "/static/vendor/uplot/uPlot.min.css", "/static/js/graficos.js"):
+        resposta = client.get(recurso)
+        assert resposta.status_code == 200, recurso
+        resposta.close()
+
+
+def test_pagina_da_maquina_tem_link_de_exportacao_csv_do_periodo(client, atores, logado):
+    maquina = atores.maquina_de(logado)
+    assert atores.enviar_leitura(maquina).status_code == 201
+    html = client.get(f"/maquinas/{maquina['id']}").get_data(as_text=True)
+    link = re.search(r'id="link-exportar" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert link.startswith(f"/api/sensor-data/{maquina['id']}/export?") and "format=csv" in link and "desde=" in link
+    resposta = client.get(link)
+    assert resposta.status_code == 200 and resposta.mimetype == "text/csv"
+    assert len(resposta.get_data(as_text=True).strip().splitlines()) == 2  # header + the reading of the last hour
+
+
+def test_pagina_da_maquina_mostra_o_estado_do_ultimo_comando(client, atores, servicos, logado):
+    maquina = atores.maquina_de(logado)
+    servicos.comandos.registrar(maquina["id"], logado["id"], "stop")
+    html = client.get(f"/maquinas/{maquina['id']}").get_data(as_text=True)
+    estado = re.search(r'<p class="estado-comando" id="estado-comando"[^>]*>(.*?)</p>', html, re.S)
+    assert 'data-estado="enviado"' in estado.group(0) and "Parada" in estado.group(1)
+    assert "Enviado, aguardando a máquina" in estado.group(1)
+
+
+# ---- account -------------------------------------------------------------------------
+def salvar_preferencias(client, **preferencias):
+    """What static/js/conta.js does: PUT the preferences with the page's CSRF token."""
+    token = csrf_da_pagina(client, "/conta")
+    return client.put("/api/auth/preferences", json=preferencias, headers={"X-CSRF-Token": token})
+
+
+def test_conta_salva_o_fuso_e_a_pagina_da_maquina_passa_a_usar_esse_fuso(client, atores, logado):
+    maquina = atores.maquina_de(logado)
+    assert atores.enviar_leitura(maquina, ts="2025-01-15T12:00:00Z").status_code == 201
+    html = client.get("/conta").get_data(as_text=True)
+    assert 'id="form-preferencias"' in html and '<option value="America/Sao_Paulo" selected>' in html
+    assert salvar_preferencias(client, fuso_horario="Asia/Tokyo").status_code == 200
+    pagina = client.get(f"/maquinas/{maquina['id']}").get_data(as_text=True)
+    assert "15/01/2025, 21:00:00" in pagina and 'data-fuso="Asia/Tokyo"' in pagina
+    conta = client.get("/conta").get_data(as_text=True)
+    assert '<option value="Asia/Tokyo" selected>' in conta
+
+
+def test_conta_aceita_fuso_digitado_fora_da_lista(client, logado):
+    assert salvar_preferencias(client, fuso_horario="America/Araguaina").status_code == 200
+    html = client.get("/conta").get_data(as_text=True)
+    assert '<option value="outro" selected>' in html and 'value="America/Araguaina"' in html
+    assert salvar_preferencias(client, fuso_horario="Marte/Olympus").status_code == 400
+
+
+def test_conta_salva_o_tema_escuro_e_as_paginas_o_usam(client, logado):
+    assert 'data-tema="claro"' in client.get("/maquinas").get_data(as_text=True).split("<head>")[0]
+    assert salvar_preferencias(client, tema="escuro").status_code == 200
+    assert '<html lang="pt-BR" data-tema="escuro">' in client.get("/maquinas").get_data(as_text=True)
+    assert 'id="conta-tema-escuro" checked' in client.get("/conta").get_data(as_text=True)
+
+
+def test_trocar_senha_pela_pagina_encerra_a_sessao_e_a_nova_senha_entra(client, atores, logado):
+    token = csrf_da_pagina(client, "/conta")
+    errada = client.post("/api/auth/password", json={"senha_atual": "nao-e-ela-123", "senha_nova": "nova-senha-456"},
+                         headers={"X-CSRF-Token": token})
+    assert errada.status_code == 403
+    certa = client.post("/api/auth/password", json={"senha_atual": SENHA, "senha_nova": "nova-senha-456"},
+                        headers={"X-CSRF-Token": token})
+    assert certa.status_code == 200
+    assert caminho(client.get("/conta")) == "/entrar"  # this session was revoked too
+    aviso = client.get("/entrar?aviso=senha-alterada").get_data(as_text=True)
+    assert "Senha alterada. Entre novamente" in aviso
+    assert entrar(client, logado["nome"], senha=SENHA).status_code == 401
+    assert entrar(client, logado["nome"], senha="nova-senha-456").status_code == 303
+
+
+def test_conta_tem_o_botao_de_sair_que_revoga_a_sessao(client, logado):
+    html = client.get("/conta").get_data(as_text=True)
+    assert re.search(r'<form method="post" action="/sair" id="form-sair-conta">', html)
+
+
+# ---- admin: QR labels ------------------------------------------------------------------
+@pytest.fixture
+def admin(client, atores, servicos):
+    """An admin logged in through the login form."""
+    usuario = atores.usuario("chefe")
+    servicos.usuarios.definir_papel("chefe", "admin")
+    assert entrar(client, "chefe").status_code == 303
+    return usuario
+
+
+def etiqueta_gravada(app, atores):
+    """A free machine with its QR PNG, as `main.py maquina criar` leaves it."""
+    maquina = atores.maquina()
+    link = etiquetas.link_reivindicacao("http://databutcher.test", maquina["id"], maquina["segredo"])
+    etiquetas.gerar_qrcode(link, app.config["QRCODE_DIR"], maquina["id"])
+    return maquina
+
+
+def test_etiquetas_recusam_operador_e_visitante(app, client, atores, logado):
+    maquina = etiqueta_gravada(app, atores)
+    for caminho_pagina in ("/admin/etiquetas", f"/admin/etiquetas/{maquina['id']}.png"):
+        resposta = client.get(caminho_pagina)
+        assert resposta.status_code == 403
+        assert "Apenas administradores" in resposta.get_data(as_text=True)
+    assert ">Etiquetas</a>" not in client.get("/maquinas").get_data(as_text=True)
+    client.post("/sair", data={"csrf_token": csrf_da_pagina(client, "/maquinas")})
+    assert caminho(client.get(f"/admin/etiquetas/{maquina['id']}.png")) == "/entrar"
+
+
+def test_etiquetas_mostram_as_livres_com_qr_e_avisam_as_sem_png(app, client, atores, admin):
+    com_png = etiqueta_gravada(app, atores)
+    sem_png = atores.maquina(fabricante="ABB", modelo="M3BP")
+    dono = atores.usuario()
+    ocupada = atores.maquina_de(dono)
+    html = client.get("/admin/etiquetas").get_data(as_text=True)
+    assert f'src="/admin/etiquetas/{com_png["id"]}.png"' in html
+    assert "etiqueta indisponível — gere um novo segredo pelo console" in html and "ABB M3BP" in html
+    assert sem_png["id"] in html and ocupada["id"] not in html
+    png = client.get(f"/admin/etiquetas/{com_png['id']}.png")
+    assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+    assert png.headers["Cache-Control"] == "no-store"
+    png.close()
+    assert client.get(f"/admin/etiquetas/{sem_png['id']}.png").status_code == 404
+    assert client.get("/admin/etiquetas/..%2F..%2Fconfig.png").status_code == 404
+
+
+def test_etiquetas_escolhidas_por_ids(app, client, atores, admin):
+    primeira, segunda = etiqueta_gravada(app, atores), etiqueta_gravada(app, atores)
+    html = client.get(f"/admin/etiquetas?ids={segunda['id']},0123456789abcdef01234567").get_data(as_text=True)
+    assert segunda["id"] in html and primeira["id"] not in html
+    assert "Máquina não encontrada" in html
+    estilo = client.get("/static/css/estilo.css")
+    assert "@page" in estilo.get_data(as_text=True) and "size: A4" in estilo.get_data(as_text=True)
+    estilo.close()
+
+
+def test_uplot_vendorizado_com_licenca_e_readme():
+    pasta = RAIZ / "static" / "vendor"
+    codigo = (pasta / "uplot" / "uPlot.iife.min.js").read_text()
+    assert "var uPlot=" in codigo and "eval(" not in codigo and "new Function" not in codigo
+    assert (pasta / "uplot" / "uPlot.min.css").read_text().startswith(".uplot")
+    assert "MIT License" in (pasta / "uplot" / "LICENSE").read_text()
+    leia_me = (pasta / "README.md").read_text()
+    assert "uplot@1.6.32" in leia_me and "MIT" in leia_me
+    assert "19c8d4c6ad88929a79f4ae49d6f7161566dfd0ba3d15cc495e974f787eb78f1f" in leia_me

@@ -1,7 +1,11 @@
-// /maquinas/<id>: live status, commands, readings history, manual log and release, all through the API.
+// /maquinas/<id>: charts, live status, commands with their state, readings, manual log and release,
+// all through the API.
 import { api } from "./api.js";
+import { instanteParaParede, paredeParaInstante } from "./fuso.js";
+import { criarGraficos } from "./graficos.js";
 import {
-  GRANDEZAS, badge, formatarHora, formatarLeitura, linha, mostrarMensagem, preencherMaquina, repetirEnquantoVisivel,
+  GRANDEZAS, badge, formatarHora, formatarLeitura, fuso, linha, mostrarMensagem, preencherMaquina,
+  repetirEnquantoVisivel,
 } from "./ui.js";
 
 const painel = document.getElementById("painel-maquina");
@@ -32,6 +36,20 @@ async function atualizarMaquina() {
   document.getElementById("aviso-offline").hidden = maquina.online;
 }
 
+const estadoComando = document.getElementById("estado-comando");
+
+// "Último comando: Partida — Enviado, aguardando a máquina" (→ Confirmado / Expirado / Falhou).
+function mostrarUltimoComando(comando) {
+  estadoComando.hidden = !comando;
+  if (!comando) return;
+  estadoComando.dataset.estado = comando.estado;
+  estadoComando.dataset.comandoId = comando.comando_id;
+  estadoComando.replaceChildren(
+    `Último comando: ${NOMES_COMANDO[comando.comando] || comando.comando} — `,
+    badge(comando.estado, ESTADOS_COMANDO[comando.estado] || comando.estado),
+  );
+}
+
 async function atualizarComandos() {
   const { comandos } = await api("GET", `/api/machines/${id}/commands?limit=10`);
   const linhas = comandos.map((c) => linha([
@@ -40,6 +58,25 @@ async function atualizarComandos() {
     formatarHora(c.criado_em),
   ]));
   substituirLinhas(document.getElementById("lista-comandos"), linhas, "Nenhum comando enviado ainda.", 3);
+  mostrarUltimoComando(comandos[0]);
+  return comandos[0];
+}
+
+// While the newest command is 'enviado', look again every 2 s until the device confirms or it expires.
+let acompanhando = null;
+function acompanharComando() {
+  if (acompanhando) return;
+  acompanhando = setInterval(async () => {
+    try {
+      const ultimo = await atualizarComandos();
+      if (!ultimo || ultimo.estado !== "enviado") {
+        clearInterval(acompanhando);
+        acompanhando = null;
+      }
+    } catch {
+      // a network blip: try again on the next tick
+    }
+  }, 2000);
 }
 
 async function atualizarLeituras() {
@@ -68,9 +105,8 @@ async function enviarComando(acao, corpo) {
       campo.focus();
     }
   }
-  await atualizarComandos().catch(() => {});
-  // The device usually confirms within a second or two: look again soon.
-  setTimeout(() => atualizarComandos().catch(() => {}), 2000);
+  const ultimo = await atualizarComandos().catch(() => null);
+  if (ultimo && ultimo.estado === "enviado") acompanharComando();
 }
 
 formPartida.addEventListener("submit", (evento) => {
@@ -156,11 +192,88 @@ document.getElementById("botao-confirmar-liberacao").addEventListener("click", a
   }
 });
 
-// ---- polling (live updates via SSE come later) ----------------------------------------
+// ---- charts, export -----------------------------------------------------------------------
+const DURACOES = { "1h": 3600e3, "24h": 86400e3, "7d": 7 * 86400e3, "30d": 30 * 86400e3 };
+const graficos = window.uPlot ? criarGraficos(document.getElementById("graficos"), GRANDEZAS, fuso) : null;
+const estadoGraficos = document.getElementById("estado-graficos");
+const formPeriodo = document.getElementById("form-periodo");
+const linkExportar = document.getElementById("link-exportar");
+let intervalo = "1h";
+let personalizado = null; // {desde, ate} of the custom range
+let periodoMostrado = null; // what the charts show now: the custom form starts from it
+
+function periodoAtual() {
+  if (intervalo === "personalizado" && personalizado) return personalizado;
+  const ate = new Date();
+  return { desde: new Date(ate.getTime() - DURACOES[intervalo === "personalizado" ? "1h" : intervalo]), ate };
+}
+
+function atualizarLinkExportar() {
+  const { desde, ate } = periodoAtual();
+  const consulta = new URLSearchParams({ desde: desde.toISOString(), ate: ate.toISOString(), format: "csv" });
+  linkExportar.href = `/api/sensor-data/${id}/export?${consulta}`;
+}
+
+async function carregarGraficos() {
+  if (!graficos) {
+    mostrarMensagem(estadoGraficos, "Os gráficos não carregaram. Recarregue a página.", "erro");
+    return;
+  }
+  const { desde, ate } = periodoAtual();
+  const consulta = new URLSearchParams({ desde: desde.toISOString(), ate: ate.toISOString(), pontos: "600" });
+  const serie = await api("GET", `/api/sensor-data/${id}/serie?${consulta}`);
+  graficos.mostrar(serie, desde.getTime() / 1000, ate.getTime() / 1000);
+  periodoMostrado = { desde, ate };
+  const resolucao = serie.largura_s >= 3600 ? `${serie.largura_s / 3600} h` : serie.largura_s >= 60
+    ? `${serie.largura_s / 60} min` : `${serie.largura_s} s`;
+  mostrarMensagem(estadoGraficos, `De ${formatarHora(desde.toISOString())} a ${formatarHora(ate.toISOString())} · um ponto a cada ${resolucao}.`);
+  atualizarLinkExportar();
+}
+
+function carregarGraficosComAviso() {
+  carregarGraficos().catch((erro) => mostrarMensagem(estadoGraficos, `Gráficos: ${erro.message}`, "erro"));
+}
+
+document.getElementById("intervalos").addEventListener("change", (evento) => {
+  intervalo = evento.target.value;
+  formPeriodo.hidden = intervalo !== "personalizado";
+  if (intervalo === "personalizado") {
+    const { desde, ate } = personalizado || periodoMostrado || periodoAtual();
+    formPeriodo.elements.desde.value = instanteParaParede(desde, fuso);
+    formPeriodo.elements.ate.value = instanteParaParede(ate, fuso);
+    return;
+  }
+  carregarGraficosComAviso();
+});
+
+formPeriodo.addEventListener("submit", (evento) => {
+  evento.preventDefault();
+  const desde = paredeParaInstante(formPeriodo.elements.desde.value, fuso);
+  const ate = paredeParaInstante(formPeriodo.elements.ate.value, fuso);
+  if (!desde || !ate || desde >= ate) {
+    mostrarMensagem(estadoGraficos, "Escolha um início anterior ao fim.", "erro");
+    formPeriodo.elements.desde.setAttribute("aria-invalid", "true");
+    return;
+  }
+  formPeriodo.elements.desde.removeAttribute("aria-invalid");
+  personalizado = { desde, ate };
+  carregarGraficosComAviso();
+});
+
+// A relative range ("last hour") keeps ending now: the link is rebuilt at the moment of the click.
+linkExportar.addEventListener("click", atualizarLinkExportar);
+carregarGraficosComAviso();
+setInterval(() => {
+  if (document.visibilityState === "visible" && intervalo !== "personalizado") carregarGraficosComAviso();
+}, 60000);
+
+// ---- polling of status and readings ------------------------------------------------------
 async function atualizarTudo() {
-  await Promise.all([atualizarMaquina(), atualizarComandos(), atualizarLeituras()]);
+  const [, , ultimo] = await Promise.all([atualizarMaquina(), atualizarLeituras(), atualizarComandos()]);
+  if (ultimo && ultimo.estado === "enviado") acompanharComando();
   mostrarMensagem(estado, "Atualiza sozinho a cada 5 segundos.");
 }
+if (estadoComando.dataset.estado === "enviado") acompanharComando();
 repetirEnquantoVisivel(atualizarTudo, 5000, (erro) => {
   mostrarMensagem(estado, `Não foi possível atualizar: ${erro.message}`, "erro");
 });

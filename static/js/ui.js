@@ -1,6 +1,33 @@
 // Formatting and small DOM helpers shared by the pages. User text is only ever set with textContent.
 
-const fuso = document.body.dataset.fuso || "America/Sao_Paulo";
+export const fuso = document.body.dataset.fuso || "America/Sao_Paulo";
+
+// Labels in the user's language (rotas/paginas.py TEXTOS), handed over in <body data-textos>.
+const textos = (() => {
+  try {
+    return JSON.parse(document.body.dataset.textos || "{}");
+  } catch {
+    return {};
+  }
+})();
+
+// texto("ha", "5 s") → "há 5 s"; an unknown key comes back as itself.
+export function texto(chave, ...valores) {
+  let resultado = textos[chave] || chave;
+  valores.forEach((valor) => { resultado = resultado.replace("{}", valor); });
+  return resultado;
+}
+
+// "há 5 s", "há 3 min", "há 2 h", "há 4 d" since an ISO instant; "nunca" without one.
+export function tempoDesde(iso, agora = Date.now()) {
+  const instante = iso ? new Date(iso).getTime() : NaN;
+  if (Number.isNaN(instante)) return texto("nunca");
+  const segundos = Math.max(0, Math.floor((agora - instante) / 1000));
+  if (segundos < 60) return texto("ha", `${segundos} s`);
+  if (segundos < 3600) return texto("ha", `${Math.floor(segundos / 60)} min`);
+  if (segundos < 86400) return texto("ha", `${Math.floor(segundos / 3600)} h`);
+  return texto("ha", `${Math.floor(segundos / 86400)} d`);
+}
 
 function formatadorDeHora() {
   const opcoes = { day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" };
@@ -50,15 +77,23 @@ function definirBadge(elemento, classe, texto) {
 // Fill every [data-campo] / [data-leitura] under `raiz` from a machine as GET /api/machines returns it.
 export function preencherMaquina(raiz, maquina) {
   const todos = (nome) => raiz.querySelectorAll(`[data-campo="${nome}"]`);
-  todos("nome").forEach((el) => { el.textContent = maquina.nome_maquina || "Sem nome"; });
+  todos("nome").forEach((el) => { el.textContent = maquina.nome_maquina || texto("sem_nome"); });
   todos("fabricante_modelo").forEach((el) => { el.textContent = `${maquina.fabricante} ${maquina.modelo}`; });
   todos("link").forEach((el) => { el.href = `/maquinas/${encodeURIComponent(maquina.id)}`; });
   todos("status").forEach((el) => {
     const iniciada = maquina.status === "iniciada";
-    definirBadge(el, iniciada ? "iniciada" : "parada", iniciada ? "Iniciada" : "Parada");
+    definirBadge(el, iniciada ? "iniciada" : "parada", texto(iniciada ? "iniciada" : "parada"));
   });
-  todos("online").forEach((el) => definirBadge(el, maquina.online ? "online" : "offline", maquina.online ? "Online" : "Offline"));
+  todos("online").forEach((el) => {
+    const online = maquina.online ? "online" : "offline";
+    definirBadge(el, online, texto(online));
+  });
   todos("last_heartbeat").forEach((el) => { el.textContent = formatarHora(maquina.last_heartbeat); });
+  todos("ha").forEach((el) => {
+    el.dateTime = maquina.last_heartbeat || "";
+    el.title = formatarHora(maquina.last_heartbeat);
+    el.textContent = tempoDesde(maquina.last_heartbeat);
+  });
   const ultima = maquina.ultima_leitura || {};
   raiz.querySelectorAll("[data-leitura]").forEach((el) => {
     el.textContent = formatarLeitura(ultima[el.dataset.leitura], el.dataset.leitura);

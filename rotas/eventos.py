@@ -1,0 +1,82 @@
+"""Server-Sent Events: `GET /api/eventos` streams the caller's machines as they change.
+
+Every ~2 s the stream reads the user's machines with one query, recomputes `online`
+from the clock (a silent machine turns offline without any message) and sends only
+the machines whose view changed, plus a `: ping` comment so proxies keep the
+connection open. The stream ends when the client goes away (GeneratorExit) or after
+a maximum lifetime; the browser's EventSource reconnects by itself after `retry`.
+One thread per open stream (dev server and gunicorn are threaded): fine for a plant.
+"""
+import logging
+import time
+
+from flask import Blueprint, Response, current_app, g, stream_with_context
+
+from . import seguranca
+from .seguranca import servicos, token_required
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("eventos", __name__, url_prefix="/api")
+
+INTERVALO_PADRAO_S = 2.0
+VIDA_MAXIMA_PADRAO_S = 600.0
+RETRY_MS = 3000
+# The session is checked again every this many ticks: logout ends open streams within ~30 s.
+REVALIDAR_SESSAO_A_CADA = 15
+
+
+def diferencas(anteriores: dict, atuais: list):
+    """Compare this tick's machines with the last tick's views.
+
+    `anteriores` is {id: view} from the previous tick, `atuais` the list of views now.
+    Returns (changed views, ids that disappeared, {id: view} for the next tick).
+    """
+    vistas = {maquina["id"]: maquina for maquina in atuais}
+    mudadas = [maquina for maquina in atuais if anteriores.get(maquina["id"]) != maquina]
+    removidas = [maquina_id for maquina_id in anteriores if maquina_id not in vistas]
+    return mudadas, removidas, vistas
+
+
+def formatar_evento(nome: str, dados: str) -> str:
+    """One SSE message; `dados` is JSON (one line, so one `data:` field)."""
+    return f"event: {nome}\ndata: {dados}\n\n"
+
+
+def fluxo_maquinas(usuario_id, intervalo_s, vida_maxima_s, relogio=time.monotonic, dormir=time.sleep):
+    """The event stream of one user: a snapshot first, then only the changes, until the end of its life."""
+    fim = relogio() + vida_maxima_s
+    anteriores = {}
+    tique = 0
+    yield f"retry: {RETRY_MS}\n\n"
+    try:
+        while True:
+            # One query per tick for this user, never one per machine.
+            atuais = servicos().maquinas.listar_do_usuario(usuario_id)
+            mudadas, removidas, anteriores = diferencas(anteriores, atuais)
+            if mudadas or removidas:
+                yield formatar_evento("maquinas", current_app.json.dumps(
+                    {"maquinas": mudadas, "removidas": removidas, "completo": tique == 0}))
+            else:
+                yield ": ping\n\n"
+            tique += 1
+            if relogio() >= fim:
+                return
+            if tique % REVALIDAR_SESSAO_A_CADA == 0 and seguranca.usuario_atual() is None:
+                yield formatar_evento("sessao", '"encerrada"')
+                return
+            dormir(intervalo_s)
+    except GeneratorExit:
+        log.debug("Fluxo de eventos encerrado pelo cliente (usuário %s)", usuario_id)
+        raise
+
+
+@bp.get("/eventos")
+@token_required
+def eventos():
+    """text/event-stream of the caller's machines (cookie or Bearer)."""
+    intervalo = float(current_app.config.get("SSE_INTERVALO_S", INTERVALO_PADRAO_S))
+    vida = float(current_app.config.get("SSE_VIDA_MAXIMA_S", VIDA_MAXIMA_PADRAO_S))
+    fluxo = fluxo_maquinas(g.usuario["id"], intervalo, vida)
+    return Response(stream_with_context(fluxo), mimetype="text/event-stream", headers={
+        "Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -1,0 +1,53 @@
+// Live machine updates: Server-Sent Events from /api/eventos, or polling GET /api/machines every 5 s
+// when EventSource is missing or keeps failing. `aoReceber({maquinas, removidas, completo})`.
+import { api } from "./api.js";
+import { repetirEnquantoVisivel, texto } from "./ui.js";
+
+const FALHAS_ATE_DESISTIR = 3;
+const INTERVALO_CONSULTA_MS = 5000;
+
+export function acompanharMaquinas({ aoReceber, aoEstado }) {
+  let consultando = false;
+
+  function consultar() {
+    if (consultando) return;
+    consultando = true;
+    aoEstado(texto("consultando"), "info", "consulta");
+    const rodar = repetirEnquantoVisivel(async () => {
+      const { machines } = await api("GET", "/api/machines");
+      aoReceber({ maquinas: machines, removidas: [], completo: true });
+      aoEstado(texto("consultando"), "info", "consulta");
+    }, INTERVALO_CONSULTA_MS, () => aoEstado(texto("sem_conexao"), "erro", "consulta"));
+    rodar();
+  }
+
+  if (!window.EventSource) {
+    consultar();
+    return;
+  }
+  const fonte = new EventSource("/api/eventos");
+  let falhas = 0;
+  fonte.addEventListener("open", () => {
+    falhas = 0;
+    aoEstado(texto("ao_vivo"), "info", "ao-vivo");
+  });
+  fonte.addEventListener("maquinas", (evento) => {
+    falhas = 0;
+    aoReceber(JSON.parse(evento.data));
+  });
+  fonte.addEventListener("sessao", () => {
+    fonte.close();
+    consultar(); // the API answers 401 and api() takes the user to the login page
+  });
+  fonte.addEventListener("error", () => {
+    falhas += 1;
+    // A closed source (e.g. 401) never retries; a flaky one retries by itself a few times first.
+    if (fonte.readyState === EventSource.CLOSED || falhas >= FALHAS_ATE_DESISTIR) {
+      fonte.close();
+      consultar();
+    } else {
+      aoEstado(texto("sem_conexao"), "erro", "reconectando");
+    }
+  });
+  window.addEventListener("pagehide", () => fonte.close());
+}

@@ -1,0 +1,127 @@
+"""Server-Sent Events: /api/eventos streams only the caller's machines, and only what changed."""
+from datetime import timedelta
+
+import pytest
+
+from MongoDB.gerencia_BD import carimbo
+from MongoDB.validacao import agora_utc
+from rotas.eventos import diferencas
+
+from conftest import assert_envelope
+
+
+@pytest.fixture
+def fluxo_rapido(app):
+    """Ticks every 10 ms and a lifetime of a few ticks, so a stream ends by itself in a test."""
+    app.config.update(SSE_INTERVALO_S=0.01, SSE_VIDA_MAXIMA_S=0.05)
+
+
+def ler_eventos(client, headers=None, maximo=3):
+    """The stream's text, up to `maximo` `maquinas` events (or its natural end)."""
+    resposta = client.get("/api/eventos", headers=headers or {}, buffered=False)
+    assert resposta.status_code == 200
+    assert resposta.mimetype == "text/event-stream"
+    partes = []
+    try:
+        for pedaco in resposta.response:
+            partes.append(pedaco.decode() if isinstance(pedaco, bytes) else pedaco)
+            if sum(p.count("event: maquinas") for p in partes) >= maximo:
+                break
+    finally:
+        resposta.close()
+    return "".join(partes)
+
+
+def eventos_maquinas(texto, app):
+    """The JSON payloads of the `maquinas` events in a stream's text."""
+    blocos = [b for b in texto.split("\n\n") if b.startswith("event: maquinas")]
+    return [app.json.loads(b.split("data: ", 1)[1]) for b in blocos]
+
+
+def test_fluxo_exige_login(client):
+    assert_envelope(client.get("/api/eventos"), 401)
+
+
+def test_fluxo_so_traz_as_maquinas_do_proprio_usuario(app, client, atores, fluxo_rapido):
+    eu, vizinho = atores.usuario(), atores.usuario()
+    minha = atores.maquina_de(eu, nome="Minha serra")
+    alheia = atores.maquina_de(vizinho, nome="Serra do vizinho")
+    atores.maquina()  # a free machine is nobody's
+    texto = ler_eventos(client, eu["headers"], maximo=1)
+    assert texto.startswith("retry: 3000")
+    primeiro = eventos_maquinas(texto, app)[0]
+    assert primeiro["completo"] is True
+    assert [m["id"] for m in primeiro["maquinas"]] == [minha["id"]]
+    assert alheia["id"] not in texto and "Serra do vizinho" not in texto
+    assert "segredo_hash" not in texto and "token_hash" not in texto
+
+
+def test_fluxo_manda_ping_quando_nada_mudou_e_termina_sozinho(app, client, atores, fluxo_rapido):
+    eu = atores.usuario()
+    atores.maquina_de(eu)
+    texto = ler_eventos(client, eu["headers"], maximo=99)  # ends by the lifetime
+    assert len(eventos_maquinas(texto, app)) == 1  # the snapshot; nothing changed afterwards
+    assert ": ping" in texto
+
+
+def test_maquina_com_heartbeat_antigo_aparece_offline_no_fluxo_sem_mensagem_nenhuma(app, client, atores, servicos):
+    eu = atores.usuario()
+    maquina = atores.maquina_de(eu)
+    antigo = agora_utc() - timedelta(seconds=app.config["HEARTBEAT_TIMEOUT"] + 5)
+    servicos.maquinas.colecao.update_one({"_id": servicos.maquinas._oid(maquina["id"])},
+                                         {"$set": {"last_heartbeat": carimbo(antigo)}})
+    app.config.update(SSE_INTERVALO_S=0.01, SSE_VIDA_MAXIMA_S=0.05)
+    [evento] = eventos_maquinas(ler_eventos(client, eu["headers"], maximo=1), app)
+    assert evento["maquinas"][0]["online"] is False
+
+
+def test_maquina_que_para_de_falar_vira_offline_no_fluxo_durante_a_conexao(app, client, atores, servicos):
+    """Online at the first tick; the clock runs past the heartbeat timeout; the next tick says offline."""
+    eu = atores.usuario()
+    maquina = atores.maquina_de(eu)
+    assert atores.enviar_leitura(maquina).status_code == 201
+    servicos.gravador.parar()  # flush the pending heartbeat to the database
+    app.config.update(SSE_INTERVALO_S=0, SSE_VIDA_MAXIMA_S=60)
+    servicos.maquinas.heartbeat_timeout = timedelta(seconds=3600)
+    resposta = client.get("/api/eventos", headers=eu["headers"], buffered=False)
+    pedacos = iter(resposta.response)
+    try:
+        texto = ""
+        while "event: maquinas" not in texto:
+            texto += next(pedacos).decode()
+        assert eventos_maquinas(texto, app)[0]["maquinas"][0]["online"] is True
+        servicos.maquinas.heartbeat_timeout = timedelta(seconds=0)  # as if the timeout had passed
+        texto = ""
+        while "event: maquinas" not in texto:
+            texto += next(pedacos).decode()
+        [evento] = eventos_maquinas(texto, app)
+        assert evento["completo"] is False
+        assert evento["maquinas"][0]["online"] is False
+    finally:
+        resposta.close()
+
+
+def test_diferencas_manda_so_as_maquinas_que_mudaram():
+    a = {"id": "a", "online": True, "status": "parada"}
+    b = {"id": "b", "online": True, "status": "iniciada"}
+    mudadas, removidas, estado = diferencas({}, [a, b])
+    assert mudadas == [a, b] and removidas == []
+
+    b_offline = dict(b, online=False)
+    mudadas, removidas, estado = diferencas(estado, [dict(a), b_offline])
+    assert mudadas == [b_offline] and removidas == []
+
+    mudadas, removidas, estado = diferencas(estado, [dict(a), dict(b_offline)])
+    assert mudadas == [] and removidas == []
+
+    mudadas, removidas, _ = diferencas(estado, [dict(a)])  # b was released
+    assert mudadas == [] and removidas == ["b"]
+
+
+def test_fluxo_aceita_o_cookie_da_pagina(app, client, atores, fluxo_rapido):
+    from test_paginas import entrar
+    eu = atores.usuario()
+    maquina = atores.maquina_de(eu)
+    entrar(client, eu["nome"])
+    [evento] = eventos_maquinas(ler_eventos(client, maximo=1), app)
+    assert evento["maquinas"][0]["id"] == maquina["id"]
