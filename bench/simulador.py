@@ -91,7 +91,7 @@ class Simulador:
 
     def parar(self, espera_s=5.0) -> dict:
         """Stop publishing, announce the machines offline, wait for acknowledgements, disconnect."""
-        if self._fim is not None:
+        if self._fim is not None or self._inicio is None:
             return self.estatisticas()
         self._parar.set()
         if self._agendador.is_alive():
@@ -122,9 +122,9 @@ class Simulador:
 
     def rodar(self, duracao=None) -> dict:
         """Blocking run: progress every `intervalo_progresso` s until `duracao` or Ctrl+C; returns the stats."""
-        self.iniciar()
-        limite = None if duracao is None else self._inicio + duracao
         try:
+            self.iniciar()
+            limite = None if duracao is None else self._inicio + duracao
             while limite is None or time.monotonic() < limite:
                 espera = self.intervalo_progresso if limite is None else min(self.intervalo_progresso, limite - time.monotonic())
                 time.sleep(max(espera, 0))
@@ -142,11 +142,14 @@ class Simulador:
         taxa = (total - total_antes) / (agora - antes) if agora > antes else 0.0
         estat = self.estatisticas()
         atraso, self._atraso["janela_s"] = self._atraso["janela_s"], 0.0
+        pendentes = self.transporte.pendentes()
         linha = (f"[{estat['duracao_s']:.0f}s] {len(self.maquinas)} máquinas ({self.via}, "
                  f"{self.transporte.conectados()} conexões) · {total} leituras · {taxa:.1f} msg/s · "
-                 f"{estat['erros']} erros · {sum(estat['comandos'].values())} comandos · pendentes {self.transporte.pendentes()}")
+                 f"{estat['erros']} erros · {sum(estat['comandos'].values())} comandos · pendentes {pendentes}")
         if atraso > self.intervalo:
             linha += f" · NÃO ACOMPANHA: atraso de {atraso:.1f}s no agendamento"
+        elif pendentes > len(self.maquinas):  # more than one round waiting: the broker or server is slower
+            linha += f" · NÃO ACOMPANHA: {pendentes} mensagens à espera de {'confirmação' if self.via == 'mqtt' else 'envio'}"
         return linha
 
     # ---- called by the transports ----------------------------------------------------

@@ -65,7 +65,8 @@ class TransporteHttp:
         for _ in self._trabalhadores:
             self._fila.put(None)
         for trabalhador in self._trabalhadores:
-            trabalhador.join(espera_s + TIMEOUT_S)
+            if trabalhador.ident is not None:  # started (abrir may have been interrupted)
+                trabalhador.join(espera_s + TIMEOUT_S)
         return self._abandonadas
 
     def _trabalhar(self):

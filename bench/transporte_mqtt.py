@@ -159,5 +159,8 @@ class TransporteMqtt:
             cliente.cliente.disconnect()
         for cliente in self.clientes:
             cliente.cliente.loop_stop()
+            # paho keeps loop_start's wake-up socketpair until the client is collected, and our
+            # callbacks make it cyclic garbage (ResourceWarning); reinitialise() is the public close.
+            cliente.cliente.reinitialise()
         return nao_confirmadas
 

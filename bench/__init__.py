@@ -1,0 +1,1 @@
+"""Benchmarks and the device simulator (`main.py simular`); nothing here imports Flask."""

@@ -1,0 +1,230 @@
+"""The device simulator (bench/): the firmware's sensor model, MQTT and HTTP against the app, main.py simular."""
+import io
+import json
+import queue
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import mongomock
+import paho.mqtt.client as paho
+import pytest
+from werkzeug.serving import make_server
+
+import main
+from bench.maquina_simulada import MaquinaSimulada
+from bench.simulador import Simulador
+from bench.transporte_mqtt import MAQUINAS_POR_CLIENTE, topico
+from conftest import Atores
+from MongoDB import validacao
+from MongoDB.gerencia_BD import GerenciadorBD
+from MongoDB.servicos import criar_servicos
+from rotas import mqtt_mensagens
+from test_mqtt_integracao import app_mqtt, esperar  # noqa: F401  (fixture)
+
+RAIZ = Path(__file__).resolve().parent.parent
+ID = "65f000000000000000000001"
+PARTIDA = {"voltagem": 380, "velocidade": 1750, "temperatura": 120}
+
+
+def _dentro_dos_limites(leitura):
+    validacao.validar_leitura(leitura)  # what the server would refuse, the test refuses
+    return all(minimo <= leitura[campo] <= maximo for campo, (minimo, maximo) in validacao.LIMITES_SENSORES.items())
+
+
+# ---- the machine model --------------------------------------------------------------------
+def test_sensores_ficam_dentro_dos_limites_em_operacao_parada_e_com_falhas():
+    for semente in range(20):
+        maquina = MaquinaSimulada(ID, falhas=True, semente=semente)
+        for passo in range(1500):
+            if passo % 300 == 0:
+                maquina.iniciar(dict(PARTIDA, temperatura=20 + semente * 5))
+            if passo % 300 == 150:
+                maquina.parar()
+            if passo % 97 == 0 and maquina.falha is None:
+                maquina.provocar_falha(("superaquecimento", "vibracao", "offline")[passo % 3])
+            maquina.avancar(maquina.aleatorio.choice((0.05, 0.2, 1.0, 5.0, 60.0)))
+            assert _dentro_dos_limites(maquina.leitura(int(time.time() * 1000))), maquina.sensores
+    assert maquina.seq == 1500
+
+
+def test_start_leva_rpm_e_tensao_ao_comandado_e_stop_esfria_e_para():
+    maquina = MaquinaSimulada(ID, semente=1)
+    assert maquina.obedecer({"comando": "start", "id": "c1", "parametros": PARTIDA}, 0) == "obedecido"
+    for _ in range(100):  # 20 s at the firmware's 200 ms step
+        maquina.avancar(0.2)
+    assert abs(maquina.sensores["rpm"] - 1750) < 40 and abs(maquina.sensores["tensao"] - 380) < 15
+    assert 1.0 < maquina.sensores["vibracao"] < 3.5 and maquina.sensores["temperatura"] > 30
+
+    assert maquina.obedecer({"comando": "stop", "id": "c2"}, 0) == "obedecido"
+    for _ in range(3000):  # 10 min stopped
+        maquina.avancar(0.2)
+    assert maquina.estado == "parada" and maquina.sensores["rpm"] == 0
+    assert maquina.sensores["tensao"] < 2 and maquina.sensores["vibracao"] < 0.3
+    assert abs(maquina.sensores["temperatura"] - 25) < 5
+
+
+def test_superaquecimento_para_a_maquina_sozinha():
+    maquina = MaquinaSimulada(ID, semente=2)
+    maquina.iniciar(dict(PARTIDA, temperatura=90))
+    for _ in range(50):
+        assert maquina.avancar(0.2) == []
+    assert maquina.provocar_falha("superaquecimento") == ["superaquecimento"]
+    eventos = []
+    for _ in range(1000):
+        eventos = maquina.avancar(0.2)
+        if eventos:
+            break
+    assert eventos == ["parada"] and maquina.estado == "parada"
+    assert maquina.sensores["temperatura"] > 90 and maquina.falha is None
+
+
+def test_comando_vencido_repetido_ou_fora_dos_limites_nao_muda_a_maquina():
+    maquina = MaquinaSimulada(ID)
+    agora = int(time.time() * 1000)
+    assert maquina.obedecer({"comando": "start", "id": "a", "expira_em": agora - 1, "parametros": PARTIDA}, agora) == "expirado"
+    assert maquina.obedecer({"comando": "start", "id": "b", "parametros": dict(PARTIDA, voltagem=500)}, agora) == "rejeitado"
+    assert maquina.estado == "parada"
+    assert maquina.obedecer({"comando": "start", "id": "c", "expira_em": agora + 30000, "parametros": PARTIDA}, agora) == "obedecido"
+    maquina.parar()
+    assert maquina.obedecer({"comando": "start", "id": "c", "parametros": PARTIDA}, agora) == "repetido"
+    assert maquina.estado == "parada"
+    assert maquina.obedecer({"comando": "reset", "id": "d"}, agora) == "obedecido"
+    assert maquina.parametros == {campo: float(valor) for campo, valor in validacao.CONFIGURACAO_RESET.items()}
+
+
+def test_simulador_importa_sem_flask():
+    codigo = "import sys, bench.simulador, bench.cadastro; print(sorted(m for m in sys.modules if m.split('.')[0] in {'flask', 'app', 'rotas'}))"
+    resultado = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, capture_output=True, text=True, timeout=30)
+    assert resultado.returncode == 0 and resultado.stdout.strip() == "[]", resultado.stderr
+
+
+def test_topicos_do_simulador_sao_os_do_servidor():
+    assert all(topico(ID, tipo) == mqtt_mensagens.topico(ID, tipo) for tipo in ("status", "telemetria", "comandos"))
+
+
+# ---- against the app ------------------------------------------------------------------------
+@pytest.mark.mosquitto
+def test_via_mqtt_o_app_guarda_cada_leitura_uma_vez_e_o_start_e_confirmado(app_mqtt, mosquitto):  # noqa: F811
+    client, servicos = app_mqtt.test_client(), app_mqtt.extensions["databutcher"]
+    atores = Atores(client, servicos)
+    dono = atores.usuario()
+    maquinas = [atores.maquina_de(dono), atores.maquina(), atores.maquina()]
+    sim = Simulador([(m["id"], m["token"]) for m in maquinas], via="mqtt", intervalo=0.2, porta=mosquitto.porta).iniciar()
+    try:
+        esperar(lambda: all(servicos.maquinas.esta_online(servicos.maquinas.buscar(m["id"])) for m in maquinas),
+                mensagem="máquinas online")
+        url = f"/api/machines/{maquinas[0]['id']}"
+        resposta = client.post(f"{url}/start", headers=dono["headers"], json={"voltagem": 380, "velocidade": 1750, "temperatura": 90})
+        assert resposta.status_code == 202, resposta.get_json()
+        esperar(lambda: client.get(f"{url}/commands", headers=dono["headers"]).get_json()["comandos"][0]["estado"] == "confirmado",
+                mensagem="confirmação do start")
+        assert client.get(url, headers=dono["headers"]).get_json()["maquina"]["status"] == "iniciada"
+        time.sleep(1.5)
+    finally:
+        estat = sim.parar()
+
+    assert estat["comandos"]["obedecido"] == 1 and estat["erros"] == 0
+    for maquina in maquinas:
+        enviadas = estat["por_maquina"][maquina["id"]]
+        assert enviadas >= 5
+        esperar(lambda: servicos.telemetria.contar(maquina["id"]) >= enviadas, mensagem="leituras guardadas")
+    time.sleep(0.3)  # a duplicate would arrive now
+    assert {m["id"]: servicos.telemetria.contar(m["id"]) for m in maquinas} == estat["por_maquina"]
+    assert servicos.telemetria.listar(maquinas[0]["id"], 1)[0]["dados_sensor"]["tensao"] > 200  # running at 380 V
+
+
+@pytest.mark.mosquitto
+def test_muitas_maquinas_dividem_poucos_clientes_sem_perder_mensagens(mosquitto):
+    recebidas, assinado = queue.Queue(), threading.Event()
+    ouvinte = paho.Client(paho.CallbackAPIVersion.VERSION2)
+    ouvinte.on_connect = lambda c, u, f, rc, p: c.subscribe("databutcher/+/telemetria", qos=1)
+    ouvinte.on_subscribe = lambda *args: assinado.set()
+    ouvinte.on_message = lambda c, u, mensagem: recebidas.put(json.loads(mensagem.payload)["maquina_id"])
+    ouvinte.connect("127.0.0.1", mosquitto.porta)
+    ouvinte.loop_start()
+    try:
+        assert assinado.wait(10)
+        ids = [f"66f{i:021x}" for i in range(MAQUINAS_POR_CLIENTE + 10)]
+        sim = Simulador([(i, "token") for i in ids], via="mqtt", intervalo=0.5, porta=mosquitto.porta)
+        sim.iniciar()
+        time.sleep(1.2)
+        estat = sim.parar()
+        assert len(sim.transporte.clientes) == 2 and estat["erros"] == 0
+        esperar(lambda: recebidas.qsize() >= estat["enviadas"]["telemetria"], mensagem="mensagens no ouvinte")
+        time.sleep(0.2)
+    finally:
+        ouvinte.disconnect()
+        ouvinte.loop_stop()
+    contagem = {}
+    while not recebidas.empty():
+        maquina_id = recebidas.get()
+        contagem[maquina_id] = contagem.get(maquina_id, 0) + 1
+    assert contagem == estat["por_maquina"] and min(contagem.values()) >= 2
+
+
+def test_via_http_o_app_guarda_o_que_o_simulador_enviou(app, servicos, atores):
+    servidor = make_server("127.0.0.1", 0, app, threaded=True)
+    linha = threading.Thread(target=servidor.serve_forever, daemon=True)
+    linha.start()
+    try:
+        maquinas = [atores.maquina(), atores.maquina()]
+        sim = Simulador([(m["id"], m["token"]) for m in maquinas], via="http", intervalo=0.1,
+                        url=f"http://127.0.0.1:{servidor.port}", iniciadas=True)
+        sim.iniciar()
+        time.sleep(1.0)
+        estat = sim.parar()
+    finally:
+        servidor.shutdown()
+        servidor.server_close()
+        linha.join(5)
+    assert estat["erros"] == 0 and min(estat["por_maquina"].values()) >= 5
+    assert {m["id"]: servicos.telemetria.contar(m["id"]) for m in maquinas} == estat["por_maquina"]
+
+
+# ---- main.py simular ------------------------------------------------------------------------
+@pytest.fixture
+def console_simulador(tmp_path, mosquitto):
+    """Run `main.py simular` in-process against the fixture's broker; returns (code, output, servicos, cfg)."""
+    bd = GerenciadorBD(mongomock.MongoClient(tz_aware=True), "teste")
+    bd.criar_indices()
+    servicos = criar_servicos(bd, {"BCRYPT_ROUNDS": 4})
+    cfg = {"DATA_DIR": str(tmp_path), "MQTT_BROKER_URL": "127.0.0.1", "MQTT_BROKER_PORT": mosquitto.porta}
+
+    def rodar(*argv):
+        saida = io.StringIO()
+        codigo = main.executar(["simular", "--duracao", "0.3", "--intervalo", "0.1", *argv],
+                               servicos=servicos, cfg=cfg, saida=saida)
+        return codigo, saida.getvalue()
+    rodar.servicos, rodar.arquivo = servicos, Path(tmp_path) / "simulador.json"
+    return rodar
+
+
+@pytest.mark.mosquitto
+def test_simular_reaproveita_as_maquinas_na_segunda_execucao(console_simulador):
+    codigo, saida = console_simulador("--maquinas", "2")
+    assert codigo == 0, saida
+    assert "2 criadas agora" in saida and "Simulação encerrada" in saida
+    assert stat.S_IMODE(console_simulador.arquivo.stat().st_mode) == 0o600
+    primeiras = [m["id"] for m in console_simulador.servicos.maquinas.listar_todas()]
+
+    codigo, saida = console_simulador("--maquinas", "3")
+    assert codigo == 0 and "1 criadas agora, 2 reaproveitadas" in saida
+    todas = [m["id"] for m in console_simulador.servicos.maquinas.listar_todas()]
+    assert len(todas) == 3 and todas[:2] == primeiras
+    assert [m["id"] for m in json.loads(console_simulador.arquivo.read_text())["maquinas"]] == todas
+
+
+@pytest.mark.mosquitto
+def test_simular_com_usuario_poe_as_maquinas_no_painel_dele(console_simulador):
+    servicos = console_simulador.servicos
+    assert console_simulador("--maquinas", "2", "--usuario", "ninguem")[0] == 1
+    usuario = servicos.usuarios.criar("ana", "senha-forte-123", "Frigorífico", "ana@exemplo.com")
+
+    codigo, saida = console_simulador("--maquinas", "2", "--usuario", "ana")
+
+    assert codigo == 0, saida
+    assert [m["nome_maquina"] for m in servicos.maquinas.listar_do_usuario(usuario["id"])] == ["Simulada 001", "Simulada 002"]
