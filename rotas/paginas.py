@@ -14,7 +14,7 @@ from flask import (Blueprint, abort, current_app, g, redirect, render_template, 
                    session, url_for)
 
 from MongoDB.erros import ErroDominio
-from MongoDB.validacao import UNIDADES_SENSORES, agora_utc
+from MongoDB.validacao import CONFIGURACAO_RESET, UNIDADES_SENSORES, agora_utc
 
 from . import seguranca
 from .seguranca import login_required, servicos
@@ -114,9 +114,14 @@ def traduzir(chave, *valores) -> str:
 
 # ---- dashboard alerts --------------------------------------------------------------------
 def temperatura_maxima(maquina) -> float:
-    """80 °C always; while running, the start parameter `temperatura` too if it is lower."""
+    """80 °C always; while running, the start parameter `temperatura` too if it is lower.
+
+    The reset value (20 °C) means "no limit chosen", not a limit: a machine started at the
+    panel after a reset would otherwise show as overheating at room temperature.
+    """
     configurada = (maquina.get("configuracoes") or {}).get("temperatura")
-    if maquina.get("status") == "iniciada" and isinstance(configurada, (int, float)):
+    if (maquina.get("status") == "iniciada" and isinstance(configurada, (int, float))
+            and configurada > CONFIGURACAO_RESET["temperatura"]):
         return min(float(configurada), TEMPERATURA_MAXIMA_C)
     return TEMPERATURA_MAXIMA_C
 

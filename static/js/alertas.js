@@ -14,9 +14,11 @@ export function lerLimites(elemento) {
 }
 
 // 80 °C always; while running, the start parameter `temperatura` too if it is lower.
+// The reset value (20 °C, rotas/paginas.py) means "no limit chosen", not a limit.
+const TEMPERATURA_RESET = 20;
 function temperaturaMaxima(maquina, limites) {
   const configurada = maquina.configuracoes && maquina.configuracoes.temperatura;
-  if (maquina.status === "iniciada" && typeof configurada === "number") {
+  if (maquina.status === "iniciada" && typeof configurada === "number" && configurada > TEMPERATURA_RESET) {
     return Math.min(configurada, limites.temperaturaMaxima);
   }
   return limites.temperaturaMaxima;

@@ -1,0 +1,193 @@
+"""The operator's day in a real Chromium on a phone-sized screen, against a live server.
+
+The server runs on the embedded store with a real mosquitto; devices are simulated with paho.
+Screenshots of the dashboard and the machine page are saved into docs/screenshots/.
+"""
+import csv
+import io
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from camera_falsa import imagem_para_y4m
+from conftest import LEITURA
+from dispositivo import DispositivoSimulado
+from MongoDB import etiquetas, validacao
+from navegador import ARGS_CHROMIUM, TELEFONE, servidor_vivo, chromium, pagina  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.navegador, pytest.mark.mosquitto, pytest.mark.embutido]
+CAPTURAS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ESPERA_MS = 15_000
+
+
+def _operador(servidor, nome="maria", senha="senha-da-maria"):
+    usuario = servidor.servicos.usuarios.criar(nome, senha, "Frigorífico Sul", f"{nome}@frigo.com")
+    return {"id": usuario["id"], "nome": nome, "senha": senha}
+
+
+def _maquina_de(servidor, usuario, nome, fabricante="WEG", modelo="W22"):
+    criada = servidor.servicos.maquinas.criar(fabricante, modelo)
+    maquina_id = criada["maquina"]["id"]
+    servidor.servicos.maquinas.reivindicar(maquina_id, criada["segredo"], usuario["id"], nome)
+    return {"id": maquina_id, "token": criada["token"], "segredo": criada["segredo"]}
+
+
+def _entrar(pagina, servidor, usuario):
+    pagina.goto(f"{servidor.url}/entrar")
+    pagina.fill("#nome_usuario", usuario["nome"])
+    pagina.fill("#senha", usuario["senha"])
+    pagina.click("button[type=submit]")
+    pagina.wait_for_url(f"{servidor.url}/maquinas")
+
+
+def _historico(servidor, maquina, horas=2, temperatura=55.0, pico=None):
+    """A reading a minute over the last `horas`, stored through the real ingest path."""
+    agora = validacao.agora_utc().replace(second=0, microsecond=0)
+    for minuto in range(horas * 60, 0, -1):
+        valor = pico if pico is not None and minuto == 30 else temperatura
+        leitura = dict(LEITURA, temperatura=valor, ts=(agora - timedelta(minutes=minuto)).isoformat(), seq=minuto)
+        servidor.servicos.enfileirar_leitura(maquina["id"], leitura)
+    assert servidor.servicos.gravador.esvaziar()
+
+
+def _cartao(pagina, maquina):
+    return pagina.locator(f"article[data-maquina-id='{maquina['id']}']")
+
+
+def test_operador_ve_maquina_ficar_online_e_a_leitura_mudar_ao_vivo(servidor_vivo, pagina):
+    usuario = _operador(servidor_vivo)
+    maquina = _maquina_de(servidor_vivo, usuario, "Moedor 1")
+    _entrar(pagina, servidor_vivo, usuario)
+    cartao = _cartao(pagina, maquina)
+    assert cartao.locator("[data-campo=online]").inner_text() == "Offline"
+
+    dispositivo = DispositivoSimulado(servidor_vivo.mosquitto.porta, maquina["id"])
+    try:
+        dispositivo.publicar_status("iniciada")
+        dispositivo.publicar("telemetria", dict(LEITURA, temperatura=51.5))
+        pagina.wait_for_function(
+            "id => document.querySelector(`article[data-maquina-id='${id}'] [data-campo=online]`).textContent.trim() === 'Online'",
+            arg=maquina["id"], timeout=ESPERA_MS)
+        assert cartao.locator("[data-campo=status]").inner_text() == "Iniciada"
+        pagina.wait_for_function(
+            "id => document.querySelector(`article[data-maquina-id='${id}'] [data-leitura=temperatura]`).textContent.includes('51,5')",
+            arg=maquina["id"], timeout=ESPERA_MS)
+
+        time.sleep(1.1)  # the server writes a machine's latest values at most once a second
+        dispositivo.publicar("telemetria", dict(LEITURA, temperatura=63.25))
+        pagina.wait_for_function(
+            "id => document.querySelector(`article[data-maquina-id='${id}'] [data-leitura=temperatura]`).textContent.includes('63')",
+            arg=maquina["id"], timeout=ESPERA_MS)
+    finally:
+        dispositivo.fechar()
+    # Silence: offline is computed from time (HEARTBEAT_TIMEOUT is 6 s here), with no message needed.
+    pagina.wait_for_function(
+        "id => document.querySelector(`article[data-maquina-id='${id}'] [data-campo=online]`).textContent.trim() === 'Offline'",
+        arg=maquina["id"], timeout=ESPERA_MS)
+    assert pagina.erros == []
+
+
+def test_quem_nunca_viu_o_produto_acha_a_maquina_superaquecida_e_exporta_as_ultimas_24h(servidor_vivo, pagina):
+    usuario = _operador(servidor_vivo)
+    calmas = [_maquina_de(servidor_vivo, usuario, f"Serra {i}") for i in range(1, 4)]
+    quente = _maquina_de(servidor_vivo, usuario, "Moedor 2")
+    for maquina in calmas:
+        servidor_vivo.servicos.receber_estado(maquina["id"], "iniciada")
+        servidor_vivo.servicos.receber_leitura(maquina["id"], dict(LEITURA, temperatura=45.0))
+    servidor_vivo.servicos.receber_estado(quente["id"], "iniciada")
+    _historico(servidor_vivo, quente, horas=26, temperatura=70.0)
+    time.sleep(1.1)
+    servidor_vivo.servicos.receber_leitura(quente["id"], dict(LEITURA, temperatura=97.0))
+
+    _entrar(pagina, servidor_vivo, usuario)
+    primeiro = pagina.locator("article[data-maquina-id]").first
+    assert primeiro.get_attribute("data-maquina-id") == quente["id"]
+    assert "Superaquecimento" in primeiro.locator("[data-campo=alertas]").inner_text()
+    for maquina in calmas:  # running at 45 °C after a reset: nothing to look at
+        assert _cartao(pagina, maquina).locator("[data-campo=alertas]").inner_text().strip() == ""
+    CAPTURAS.mkdir(parents=True, exist_ok=True)
+    pagina.screenshot(path=str(CAPTURAS / "painel.png"), full_page=True)
+
+    primeiro.locator("a[data-campo=link]").click()
+    pagina.wait_for_url(f"{servidor_vivo.url}/maquinas/{quente['id']}")
+    pagina.check("#intervalo-24h", force=True)
+    pagina.wait_for_function("() => Number(document.querySelector('#grafico-temperatura').dataset.pontos) > 100",
+                             timeout=ESPERA_MS)
+    assert pagina.locator("#grafico-temperatura canvas").count() >= 1
+    pagina.screenshot(path=str(CAPTURAS / "maquina.png"), full_page=True)
+
+    with pagina.expect_download() as baixado:
+        pagina.click("#link-exportar")
+    texto = Path(baixado.value.path()).read_text(encoding="utf-8-sig")
+    linhas = list(csv.DictReader(io.StringIO(texto)))
+    assert 24 * 60 - 2 <= len(linhas) <= 24 * 60 + 2  # one reading a minute over the last 24 h
+    assert {linha["temperatura_C"] for linha in linhas} <= {"70.0", "97.0"}
+    assert all(linha["horario_local"].endswith("-03:00") for linha in linhas)
+    assert pagina.erros == []
+
+
+def test_partida_e_parada_respondidas_pelo_dispositivo_simulado(servidor_vivo, pagina):
+    usuario = _operador(servidor_vivo)
+    maquina = _maquina_de(servidor_vivo, usuario, "Moedor 3")
+    dispositivo = DispositivoSimulado(servidor_vivo.mosquitto.porta, maquina["id"])
+    try:
+        dispositivo.publicar_status("parada")
+        _entrar(pagina, servidor_vivo, usuario)
+        pagina.goto(f"{servidor_vivo.url}/maquinas/{maquina['id']}")
+        pagina.fill("#partida-voltagem", "380")
+        pagina.fill("#partida-velocidade", "1750")
+        pagina.fill("#partida-temperatura", "90")
+        pagina.click("#botao-partida")
+        pagina.wait_for_selector("#estado-comando[data-estado=confirmado]", timeout=ESPERA_MS)
+        comando = dispositivo.comandos.get(timeout=5)
+        assert comando["comando"] == "start" and comando["parametros"]["velocidade"] == 1750.0
+
+        partida_id = pagina.get_attribute("#estado-comando", "data-comando-id")
+        pagina.click("#botao-parar")
+        pagina.wait_for_function(
+            "id => { const e = document.querySelector('#estado-comando');"
+            " return e.dataset.comandoId !== id && e.dataset.estado === 'confirmado'; }",
+            arg=partida_id, timeout=ESPERA_MS)
+        assert dispositivo.comandos.get(timeout=5)["comando"] == "stop"
+        pagina.wait_for_function("() => document.querySelector('[data-campo=status]').textContent.trim() === 'Parada'",
+                                 timeout=ESPERA_MS)
+        assert servidor_vivo.servicos.maquinas.buscar(maquina["id"])["status"] == "parada"
+    finally:
+        dispositivo.fechar()
+    assert pagina.erros == []
+
+
+def test_ler_a_etiqueta_pela_camera_associa_a_maquina(servidor_vivo, chromium, tmp_path):
+    usuario = _operador(servidor_vivo, "joao", "senha-do-joao")
+    criada = servidor_vivo.servicos.maquinas.criar("Siemens", "1LE1")
+    maquina_id = criada["maquina"]["id"]
+    link = etiquetas.link_reivindicacao(servidor_vivo.url, maquina_id, criada["segredo"])
+    video = imagem_para_y4m(etiquetas.gerar_qrcode(link, tmp_path, maquina_id), tmp_path / "camera.y4m")
+
+    # A browser of its own: the fake camera is a launch flag.
+    navegador = chromium.browser_type.launch(executable_path=chromium_caminho(), args=ARGS_CHROMIUM + [
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}"])
+    try:
+        contexto = navegador.new_context(viewport=TELEFONE, locale="pt-BR")
+        contexto.grant_permissions(["camera"], origin=servidor_vivo.url)
+        pagina = contexto.new_page()
+        _entrar(pagina, servidor_vivo, usuario)
+        pagina.goto(f"{servidor_vivo.url}/maquinas/adicionar")
+        pagina.click("#qr-camera")
+        pagina.wait_for_function(f"() => document.querySelector('#codigo').value === '{maquina_id}'",
+                                 timeout=ESPERA_MS)
+        assert pagina.input_value("#segredo") == criada["segredo"]
+        pagina.fill("#nome_maquina", "Câmara fria")
+        pagina.click("#form-adicionar button[type=submit]")
+        pagina.wait_for_url(f"{servidor_vivo.url}/maquinas/{maquina_id}", timeout=ESPERA_MS)
+    finally:
+        navegador.close()
+    assert [m["nome_maquina"] for m in servidor_vivo.servicos.maquinas.listar_do_usuario(usuario["id"])] == ["Câmara fria"]
+
+
+def chromium_caminho():
+    from servidores import exigir_programa
+    return exigir_programa("chromium", "apt-get install -y chromium")
