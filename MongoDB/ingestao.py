@@ -38,6 +38,10 @@ class Contadores:
         with self._trava:
             self._contagem[chave] += quantidade
 
+    def valor(self, chave) -> int:
+        with self._trava:
+            return self._contagem[chave]
+
     def como_dict(self) -> dict:
         with self._trava:
             return dict(self._contagem)

@@ -14,8 +14,8 @@ import json
 import logging
 import threading
 import time
-from collections import Counter
 
+from MongoDB.ingestao import Contadores
 from MongoDB.validacao import LIMITES_PARTIDA_PADRAO
 
 from .maquina_simulada import TAXA_FALHAS_S, MaquinaSimulada
@@ -25,26 +25,6 @@ from .transporte_mqtt import TransporteMqtt
 log = logging.getLogger(__name__)
 
 INTERVALO_HEARTBEAT_S = 15.0  # the server's HEARTBEAT_TIMEOUT is 45 s
-
-
-class Contagem:
-    """Thread-safe counters, plus the readings acknowledged per machine."""
-
-    def __init__(self):
-        self._contagem = Counter()
-        self._trava = threading.Lock()
-
-    def contar(self, chave, quantidade=1):
-        with self._trava:
-            self._contagem[chave] += quantidade
-
-    def valor(self, chave) -> int:
-        with self._trava:
-            return self._contagem[chave]
-
-    def como_dict(self) -> dict:
-        with self._trava:
-            return dict(self._contagem)
 
 
 class Simulador:
@@ -62,7 +42,7 @@ class Simulador:
         if iniciadas:
             for maquina in self.maquinas:
                 maquina.iniciar(_parametros_sorteados(maquina.aleatorio))
-        self.contagem = Contagem()
+        self.contagem = Contadores()
         self.enviadas_por_maquina = [0] * len(self.maquinas)
         self.relatar = relatar
         self.intervalo_progresso = intervalo_progresso
