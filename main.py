@@ -17,8 +17,6 @@ from pathlib import Path
 from pymongo.errors import PyMongoError
 
 import config
-from bench.cadastro import preparar_maquinas
-from bench.simulador import Simulador, resumo_final
 from MongoDB import etiquetas
 from MongoDB.console_menu import Menu, sim_ou_nao
 from MongoDB.erros import BancoEmbutidoIndisponivel, DadosInvalidos, ErroDominio, MaquinaNaoEncontrada, UsuarioNaoEncontrado
@@ -68,22 +66,32 @@ class Console:
         """Create one machine and its QR label: the only moment its secret and token are known."""
         criada = self.servicos.maquinas.criar(fabricante, modelo)
         maquina = criada["maquina"]
-        link = etiquetas.link_reivindicacao(self.cfg["URL_PUBLICA"], maquina["id"], criada["segredo"])
         try:
-            caminho = etiquetas.gerar_qrcode(link, self.cfg["QRCODE_DIR"], maquina["id"])
-        except OSError as erro:
+            link, qrcode = self.gravar_etiqueta(maquina["id"], criada["segredo"])
+        except ErroDominio:
             # A machine nobody can claim is useless: undo it rather than lose its secret.
             self.servicos.maquinas.remover(maquina["id"])
-            raise ErroDominio(f"Não foi possível gravar o QR code em {self.cfg['QRCODE_DIR']}: {erro.strerror}") from None
+            raise
         return {"id": maquina["id"], "fabricante": maquina["fabricante"], "modelo": maquina["modelo"],
-                "link": link, "segredo": criada["segredo"], "token_dispositivo": criada["token"],
-                "qrcode": str(Path(caminho).resolve())}
+                "link": link, "segredo": criada["segredo"], "token_dispositivo": criada["token"], "qrcode": qrcode}
+
+    def gravar_etiqueta(self, maquina_id, segredo):
+        """(claim link, absolute path of its QR PNG in QRCODE_DIR), the PNG written or overwritten."""
+        link = etiquetas.link_reivindicacao(self.cfg["URL_PUBLICA"], maquina_id, segredo)
+        try:
+            caminho = etiquetas.gerar_qrcode(link, self.cfg["QRCODE_DIR"], maquina_id)
+        except OSError as erro:
+            raise ErroDominio(f"Não foi possível gravar o QR code em {self.cfg['QRCODE_DIR']}: {erro.strerror}") from None
+        return link, str(Path(caminho).resolve())
 
     def mostrar_maquina_criada(self, etiqueta):
         self.escrever(f"Máquina criada: {etiqueta['id']} ({etiqueta['fabricante']} {etiqueta['modelo']})")
-        self.escrever(f"  Link de associação: {etiqueta['link']}")
-        self.escrever(f"  QR code: {etiqueta['qrcode']}")
+        self.mostrar_etiqueta(etiqueta["link"], etiqueta["qrcode"])
         self.mostrar_token(etiqueta["id"], etiqueta["token_dispositivo"])
+
+    def mostrar_etiqueta(self, link, qrcode):
+        self.escrever(f"  Link de associação: {link}")
+        self.escrever(f"  QR code: {qrcode}")
 
     def mostrar_token(self, maquina_id, token):
         self.escrever(f"  Token do dispositivo (mostrado só esta vez, guarde-o agora): {token}")
@@ -169,7 +177,7 @@ def _maquina_remover(con, args):
         raise ErroDominio("Remoção cancelada: nada foi apagado")
     con.servicos.maquinas.remover(args.id)
     # The label carries the claim secret of a machine that no longer exists.
-    (Path(con.cfg["QRCODE_DIR"]) / f"qrcode_{doc['_id']}.png").unlink(missing_ok=True)
+    (Path(con.cfg["QRCODE_DIR"]) / etiquetas.arquivo_qrcode(doc["_id"])).unlink(missing_ok=True)
     con.escrever(f"Máquina {args.id} removida.")
     return OK
 
@@ -190,6 +198,31 @@ def _maquina_token(con, args):
     return OK
 
 
+def _maquina_novo_segredo(con, args):
+    """A new claim secret and label; the old secret and printed label stop claiming."""
+    doc = con.servicos.maquinas.buscar(args.id)
+    if doc is None:
+        raise MaquinaNaoEncontrada()
+    dono = doc.get("id_usuario") or None
+    if dono and not args.forcar:
+        raise ErroDominio(f"A máquina {args.id} está associada ao usuário {dono}; use --forcar para trocar o "
+                          "segredo mesmo assim (ela continua com o dono)")
+    # A claim racing this check wins as if it came a moment earlier; the old label stops working either way.
+    segredo = con.servicos.maquinas.novo_segredo(args.id)
+    try:
+        link, qrcode = con.gravar_etiqueta(args.id, segredo)
+    except ErroDominio as erro:
+        raise ErroDominio(f"{erro.mensagem}. O segredo anterior já não vale: rode o comando de novo") from None
+    if args.json:
+        con.escrever_json({"id": args.id, "link": link, "segredo": segredo, "qrcode": qrcode, "dono": dono})
+        return OK
+    con.escrever(f"Novo segredo da máquina {args.id}; o anterior e a etiqueta antiga deixaram de valer.")
+    con.mostrar_etiqueta(link, qrcode)
+    if dono:
+        con.escrever(f"  A máquina continua associada ao usuário {dono}.")
+    return OK
+
+
 def _host_local(host):
     """The app's bind address as a place to connect to (0.0.0.0 listens on loopback too)."""
     return "127.0.0.1" if host in (None, "", "0.0.0.0", "::") else host
@@ -197,6 +230,10 @@ def _host_local(host):
 
 def _simular(con, args):
     """Run the device simulator on machines kept in DATA_DIR/simulador.json (created on the first run)."""
+    # Imported here: the other commands should not load the simulator (nor paho).
+    from bench.cadastro import preparar_maquinas
+    from bench.simulador import Simulador, resumo_final
+
     maquinas = preparar_maquinas(con.servicos, con.cfg["DATA_DIR"], args.maquinas, args.usuario)
     novas = sum(m["nova"] for m in maquinas)
     con.escrever(f"{len(maquinas)} máquinas simuladas ({novas} criadas agora, {len(maquinas) - novas} reaproveitadas)"
@@ -214,24 +251,17 @@ def _simular(con, args):
 
 
 # ---- command line ------------------------------------------------------------------
-def _quantidade(texto):
-    try:
-        valor = int(texto)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"deve ser um número inteiro, recebido {texto!r}") from None
-    if not 1 <= valor <= 100:
-        raise argparse.ArgumentTypeError("deve estar entre 1 e 100")
-    return valor
-
-
-def _maquinas(texto):
-    try:
-        valor = int(texto)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"deve ser um número inteiro, recebido {texto!r}") from None
-    if not 1 <= valor <= 5000:
-        raise argparse.ArgumentTypeError("deve estar entre 1 e 5000")
-    return valor
+def _inteiro_entre(minimo, maximo):
+    """An argparse `type`: a whole number from `minimo` to `maximo`, refused in pt-BR otherwise."""
+    def converter(texto):
+        try:
+            valor = int(texto)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"deve ser um número inteiro, recebido {texto!r}") from None
+        if not minimo <= valor <= maximo:
+            raise argparse.ArgumentTypeError(f"deve estar entre {minimo} e {maximo}")
+        return valor
+    return converter
 
 
 def _positivo(texto):
@@ -285,7 +315,7 @@ def criar_parser() -> argparse.ArgumentParser:
     p = _comando(maquina, "criar", "criar máquinas com etiqueta QR code", _maquina_criar, json_opcional=True)
     p.add_argument("--fabricante", required=True, help="fabricante, ex.: WEG")
     p.add_argument("--modelo", required=True, help="modelo, ex.: W22")
-    p.add_argument("--quantidade", type=_quantidade, help="quantas máquinas criar (1 a 100); com --json sai uma lista")
+    p.add_argument("--quantidade", type=_inteiro_entre(1, 100), help="quantas máquinas criar (1 a 100); com --json sai uma lista")
     _comando(maquina, "listar", "listar todas as máquinas", _maquina_listar, json_opcional=True)
     p = _comando(maquina, "remover", "apagar uma máquina", _maquina_remover)
     p.add_argument("--id", required=True, help="id da máquina")
@@ -294,9 +324,14 @@ def criar_parser() -> argparse.ArgumentParser:
              _maquina_liberar).add_argument("--id", required=True, help="id da máquina")
     _comando(maquina, "token", "gerar um novo token de dispositivo (o anterior deixa de valer)",
              _maquina_token).add_argument("--id", required=True, help="id da máquina")
+    p = _comando(maquina, "novo-segredo", "gerar um novo segredo de associação e reescrever o QR code "
+                 "(o segredo e a etiqueta anteriores deixam de valer)", _maquina_novo_segredo, json_opcional=True)
+    p.add_argument("--id", required=True, help="id da máquina")
+    p.add_argument("--forcar", action="store_true",
+                   help="trocar mesmo se a máquina tiver dono (ele continua com ela; só a etiqueta antiga deixa de valer)")
 
     p = _comando(comandos, "simular", "simular máquinas enviando telemetria (MQTT ou HTTP)", _simular)
-    p.add_argument("--maquinas", type=_maquinas, default=10, help="quantas máquinas (padrão 10); reaproveita as de DATA_DIR/simulador.json")
+    p.add_argument("--maquinas", type=_inteiro_entre(1, 5000), default=10, help="quantas máquinas (padrão 10); reaproveita as de DATA_DIR/simulador.json")
     p.add_argument("--intervalo", type=_positivo, default=1.0, help="segundos entre leituras de cada máquina (padrão 1)")
     p.add_argument("--via", choices=["mqtt", "http"], default="mqtt", help="mqtt (padrão; recebe comandos) ou http (sem comandos)")
     p.add_argument("--duracao", type=_positivo, help="segundos de simulação (padrão: até Ctrl+C)")

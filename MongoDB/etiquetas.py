@@ -21,11 +21,16 @@ def ler_link_reivindicacao(link):
     return codigo, segredo
 
 
+def arquivo_qrcode(maquina_id) -> str:
+    """The label's file name in QRCODE_DIR (the console writes it, the admin label page reads it)."""
+    return f"qrcode_{maquina_id}.png"
+
+
 def gerar_qrcode(link, pasta, maquina_id) -> Path:
-    """Write Qrcode/qrcode_<id>.png. It holds the claim secret: keep the file out of git."""
+    """Write (or overwrite) Qrcode/qrcode_<id>.png. It holds the claim secret: keep the file out of git."""
     pasta = Path(pasta)
     pasta.mkdir(parents=True, exist_ok=True)
-    caminho = pasta / f"qrcode_{maquina_id}.png"
+    caminho = pasta / arquivo_qrcode(maquina_id)
     imagem = qrcode.make(link, box_size=8, border=4)
     imagem.save(caminho)
     return caminho

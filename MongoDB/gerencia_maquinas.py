@@ -96,6 +96,18 @@ class GerenciaMaquinas:
             raise MaquinaNaoEncontrada()
         return token
 
+    def novo_segredo(self, maquina_id) -> str:
+        """Replace a lost or leaked claim secret; the old one (and its printed label) stops claiming at once.
+
+        The owner, if any, keeps the machine: the secret is only asked when claiming.
+        """
+        segredo = secrets.token_urlsafe(12)
+        resultado = self.colecao.update_one({"_id": self._oid(maquina_id)},
+                                            {"$set": {"segredo_hash": resumo_segredo(segredo)}})
+        if resultado.matched_count == 0:
+            raise MaquinaNaoEncontrada()
+        return segredo
+
     def listar_todas(self) -> list:
         return [self.publico(doc) | {"id_usuario": doc.get("id_usuario") or None} for doc in self.colecao.find().sort("criada_em", 1)]
 

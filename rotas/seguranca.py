@@ -1,7 +1,7 @@
 """Who is calling: users by JWT (Bearer header or HttpOnly cookie + CSRF), devices by token.
 
-Every protected route goes through `token_required` (users), `admin_required`
-or `token_dispositivo()` (devices); nothing else decides identity.
+Every protected route goes through `token_required` / `login_required` (users), `admin_required` /
+`admin_pagina` (admins) or `token_dispositivo()` (devices); nothing else decides identity.
 """
 import hmac
 import secrets
@@ -92,16 +92,6 @@ def token_required(rota):
     return protegida
 
 
-def admin_required(rota):
-    @token_required
-    @wraps(rota)
-    def protegida(*args, **kwargs):
-        if g.usuario["papel"] != "admin":
-            abort(403, "Apenas administradores")
-        return rota(*args, **kwargs)
-    return protegida
-
-
 def login_required(pagina):
     """Pages: send anonymous visitors to the login page, back here afterwards."""
     @wraps(pagina)
@@ -111,6 +101,24 @@ def login_required(pagina):
             return redirect(url_for("paginas.entrar", proximo=request.full_path.rstrip("?")))
         return pagina(*args, **kwargs)
     return protegida
+
+
+def _so_admin(autenticacao, mensagem):
+    """A decorator: `autenticacao` first, then 403 with `mensagem` unless the user is an admin."""
+    def decorador(rota):
+        @autenticacao
+        @wraps(rota)
+        def protegida(*args, **kwargs):
+            if g.usuario["papel"] != "admin":
+                abort(403, mensagem)
+            return rota(*args, **kwargs)
+        return protegida
+    return decorador
+
+
+# API routes: 401/403 in the envelope. Pages: anonymous → login, operators → the 403 page.
+admin_required = _so_admin(token_required, "Apenas administradores")
+admin_pagina = _so_admin(login_required, "Apenas administradores podem ver esta página.")
 
 
 def token_dispositivo():

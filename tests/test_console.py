@@ -13,6 +13,7 @@ import pytest
 
 import main
 from MongoDB import etiquetas
+from MongoDB.erros import SegredoInvalido
 from MongoDB.gerencia_BD import GerenciadorBD
 from MongoDB.servicos import criar_servicos
 
@@ -166,6 +167,74 @@ def test_maquina_token_invalida_o_anterior(console, servicos):
         servicos.maquinas.autenticar_dispositivo(maquina_id, criada["token"])
 
 
+
+def test_novo_segredo_invalida_o_antigo_e_o_novo_reivindica(console, servicos, cfg):
+    codigo, saida = console("maquina", "criar", "--fabricante", "WEG", "--modelo", "W22", "--json")
+    antiga = json.loads(saida)
+    png_antigo = Path(antiga["qrcode"]).read_bytes()
+
+    codigo, saida = console("maquina", "novo-segredo", "--id", antiga["id"], "--json")
+
+    assert codigo == 0
+    nova = json.loads(saida)
+    assert nova["id"] == antiga["id"] and nova["qrcode"] == antiga["qrcode"] and nova["dono"] is None
+    assert etiquetas.ler_link_reivindicacao(nova["link"]) == (antiga["id"], nova["segredo"])
+    png = Path(nova["qrcode"])
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and png.read_bytes() != png_antigo
+    dono = _usuario(servicos)
+    with pytest.raises(SegredoInvalido):
+        servicos.maquinas.reivindicar(antiga["id"], antiga["segredo"], dono["id"], "Moedor 1")
+    maquina, nova_associacao = servicos.maquinas.reivindicar(antiga["id"], nova["segredo"], dono["id"], "Moedor 1")
+    assert nova_associacao and maquina["id"] == antiga["id"]
+
+
+def test_novo_segredo_mostra_o_link_e_o_qr_reescrito(console, servicos):
+    criada = servicos.maquinas.criar("WEG", "W22")
+    maquina_id = criada["maquina"]["id"]
+
+    codigo, saida = console("maquina", "novo-segredo", "--id", maquina_id)
+
+    assert codigo == 0 and "deixaram de valer" in saida
+    codigo_link, segredo = etiquetas.ler_link_reivindicacao(_link_impresso(saida))
+    assert codigo_link == maquina_id and segredo != criada["segredo"]
+    png = Path(re.search(r"QR code: (\S+)", saida).group(1))
+    assert png.name == etiquetas.arquivo_qrcode(maquina_id) and png.is_file()
+
+
+def test_novo_segredo_recusa_maquina_com_dono_sem_forcar(console, servicos, cfg, capsys):
+    dono = _usuario(servicos)
+    criada = servicos.maquinas.criar("WEG", "W22")
+    maquina_id = criada["maquina"]["id"]
+    servicos.maquinas.reivindicar(maquina_id, criada["segredo"], dono["id"], "Moedor 1")
+
+    codigo, saida = console("maquina", "novo-segredo", "--id", maquina_id)
+
+    erro = capsys.readouterr().err
+    assert codigo == 1 and saida == ""
+    assert erro.startswith("Erro: ") and "--forcar" in erro and dono["id"] in erro
+    assert not (Path(cfg["QRCODE_DIR"]) / etiquetas.arquivo_qrcode(maquina_id)).exists()
+    outro = _usuario(servicos, "bruno")
+    servicos.maquinas.liberar(maquina_id, dono["id"])
+    assert servicos.maquinas.reivindicar(maquina_id, criada["segredo"], outro["id"], "Moedor B")[1]
+
+
+def test_novo_segredo_forcado_mantem_o_dono_e_invalida_a_etiqueta(console, servicos):
+    dono = _usuario(servicos)
+    criada = servicos.maquinas.criar("WEG", "W22")
+    maquina_id = criada["maquina"]["id"]
+    servicos.maquinas.reivindicar(maquina_id, criada["segredo"], dono["id"], "Moedor 1")
+
+    codigo, saida = console("maquina", "novo-segredo", "--id", maquina_id, "--forcar")
+
+    assert codigo == 0 and f"continua associada ao usuário {dono['id']}" in saida
+    assert [m["id"] for m in servicos.maquinas.listar_do_usuario(dono["id"])] == [maquina_id]
+    servicos.maquinas.liberar(maquina_id, dono["id"])
+    outro = _usuario(servicos, "bruno")
+    with pytest.raises(SegredoInvalido):
+        servicos.maquinas.reivindicar(maquina_id, criada["segredo"], outro["id"], "Moedor B")
+    _, segredo = etiquetas.ler_link_reivindicacao(_link_impresso(saida))
+    assert servicos.maquinas.reivindicar(maquina_id, segredo, outro["id"], "Moedor B")[1]
+
 def test_maquina_liberar_solta_a_maquina_de_qualquer_dono(console, servicos):
     dono = _usuario(servicos)
     criada = servicos.maquinas.criar("WEG", "W22")
@@ -211,6 +280,7 @@ def test_maquina_remover_so_apaga_depois_de_confirmar(console, servicos):
 
 @pytest.mark.parametrize("argv, mensagem", [
     (["maquina", "token", "--id", "000000000000000000000000"], "Máquina não encontrada"),
+    (["maquina", "novo-segredo", "--id", "000000000000000000000000"], "Máquina não encontrada"),
     (["maquina", "liberar", "--id", "nao-e-um-id"], "Máquina não encontrada"),
     (["maquina", "remover", "--id", "000000000000000000000000", "--sim"], "Máquina não encontrada"),
     (["usuario", "remover", "--nome", "ninguem"], "Usuário não encontrado"),
@@ -318,6 +388,14 @@ def test_console_nao_importa_o_app_nem_o_flask():
     modulos = {alias.name.split(".")[0] for no in ast.walk(arvore) if isinstance(no, ast.Import) for alias in no.names}
     modulos |= {no.module.split(".")[0] for no in ast.walk(arvore) if isinstance(no, ast.ImportFrom) and no.module}
     assert not modulos & {"app", "flask", "flask_mqtt", "rotas"}
+
+
+def test_console_so_carrega_o_simulador_no_comando_simular():
+    carregados = subprocess.run(
+        [sys.executable, "-c", "import sys, main; print(sorted(m for m in sys.modules if m.startswith(('bench', 'paho'))))"],
+        cwd=RAIZ, capture_output=True, text=True, check=True).stdout
+
+    assert carregados.strip() == "[]"
 
 
 def _processos_com(texto):

@@ -1,4 +1,4 @@
-// Dashboard alert zones, mirroring rotas/paginas.py `alertas()`; the thresholds come from the page
+// Dashboard alert zones, mirroring rotas/apresentacao.py `alertas()`; the thresholds come from the page
 // (data-temperatura-maxima, data-vibracao-atencao, data-vibracao-alerta on #lista-maquinas).
 
 export function lerLimites(elemento) {
@@ -14,7 +14,7 @@ export function lerLimites(elemento) {
 }
 
 // 80 °C always; while running, the start parameter `temperatura` too if it is lower.
-// The reset value (20 °C, rotas/paginas.py) means "no limit chosen", not a limit.
+// The reset value (20 °C, rotas/apresentacao.py) means "no limit chosen", not a limit.
 const TEMPERATURA_RESET = 20;
 function temperaturaMaxima(maquina, limites) {
   const configurada = maquina.configuracoes && maquina.configuracoes.temperatura;

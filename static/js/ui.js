@@ -2,7 +2,7 @@
 
 export const fuso = document.body.dataset.fuso || "America/Sao_Paulo";
 
-// Labels in the user's language (rotas/paginas.py TEXTOS), handed over in <body data-textos>.
+// Labels in the user's language (rotas/apresentacao.py TEXTOS), handed over in <body data-textos>.
 const textos = (() => {
   try {
     return JSON.parse(document.body.dataset.textos || "{}");
