@@ -57,13 +57,14 @@ class GerenciadorBD:
         self.db[USUARIOS].create_index("nome_usuario", unique=True)
         self.db[USUARIOS].create_index("email", unique=True)
         self.db[MAQUINAS].create_index("id_usuario")
-        self.db[DADOS_SENSORES].create_index([("maquina_id", ASCENDING), ("timestamp", DESCENDING)])
+        # Single-field keys prefixed by the machine id: nx-27017 scans on compound indexes.
+        self.db[DADOS_SENSORES].create_index("chave_tempo")
         # Idempotent ingest: a QoS1 redelivery or an HTTP retry carries the same key.
-        self.db[DADOS_SENSORES].create_index([("maquina_id", ASCENDING), ("chave_unica", ASCENDING)], unique=True)
+        self.db[DADOS_SENSORES].create_index("chave_leitura", unique=True)
         self.db[REGISTROS_MANUAIS].create_index([("maquina_id", ASCENDING), ("usuario_id", ASCENDING), ("timestamp", DESCENDING)])
         self.db[COMANDOS].create_index([("maquina_id", ASCENDING), ("criado_em", DESCENDING)])
         for rollup in (AGREGADOS_MINUTO, AGREGADOS_HORA):
-            self.db[rollup].create_index([("maquina_id", ASCENDING), ("inicio", ASCENDING)], unique=True)
+            self.db[rollup].create_index("chave")  # `_id` is "<maquina_id>:<inicio>", `chave` the same, for ranges
 
     def aplicar_retencao(self, dias_brutos, dias_agregados):
         """TTL indexes: raw readings expire sooner than rollups. A changed period is applied in place."""

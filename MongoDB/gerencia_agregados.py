@@ -4,13 +4,15 @@ Each bucket document holds count, sum, min and max of every sensor, maintained
 with `$inc`/`$min`/`$max` upserts that behave the same on MongoDB and on the
 embedded nx-27017. Field names are flat (`soma_tensao`, not `soma.tensao`):
 nx-27017 turns dotted paths in an upsert's insert into literal keys.
-Bucket starts are stored as epoch milliseconds (`inicio`) so range queries do not
-depend on how a backend compares dates; `inicio_data` is the same instant as a
-date, set on insert only, for the TTL index.
+A bucket's `_id` is "<maquina_id>:<13-digit epoch ms of its start>", so the upsert
+finds it by `_id`; `chave` holds the same string under a single-field index for range
+queries (nx-27017 scans on compound indexes and on `_id` ranges). `inicio_data` is the
+start as a date, set on insert only, for the TTL index.
 """
 from datetime import datetime, timedelta, timezone
 
 from .gerencia_BD import AGREGADOS_HORA, AGREGADOS_MINUTO, DADOS_SENSORES
+from .gerencia_telemetria import chave_tempo, faixa_de_tempo
 from .validacao import LIMITES_SENSORES
 
 SENSORES = tuple(LIMITES_SENSORES)
@@ -43,12 +45,14 @@ class GerenciaAgregados:
         """Apply partial buckets from `somar`: one upsert per (resolution, machine, bucket)."""
         colecoes = {MINUTO_MS: self.minuto, HORA_MS: self.hora}
         for (largura, maquina_id, inicio), parcial in parciais.items():
+            chave = chave_tempo(maquina_id, milissegundos=inicio)
             colecoes[largura].update_one(
-                {"maquina_id": maquina_id, "inicio": inicio},
-                {"$inc": {chave: valor for chave, valor in parcial.items() if chave == "n" or chave.startswith("soma_")},
-                 "$min": {chave: valor for chave, valor in parcial.items() if chave.startswith("min_")},
-                 "$max": {chave: valor for chave, valor in parcial.items() if chave.startswith("max_")},
-                 "$setOnInsert": {"inicio_data": _data(inicio)}},
+                {"_id": chave},
+                {"$inc": {campo: valor for campo, valor in parcial.items() if campo == "n" or campo.startswith("soma_")},
+                 "$min": {campo: valor for campo, valor in parcial.items() if campo.startswith("min_")},
+                 "$max": {campo: valor for campo, valor in parcial.items() if campo.startswith("max_")},
+                 "$setOnInsert": {"chave": chave, "maquina_id": maquina_id, "inicio": inicio,
+                                  "inicio_data": _data(inicio)}},
                 upsert=True,
             )
 
@@ -76,15 +80,16 @@ class GerenciaAgregados:
         return {"fonte": fonte, "largura_s": largura_ms / 1000, "pontos": _com_lacunas(pontos, largura_ms, lacuna_ms)}
 
     def _de_brutos(self, maquina_id, desde, ate):
-        cursor = self.brutos.find({"maquina_id": maquina_id, "timestamp": {"$gte": desde, "$lte": ate}},
-                                  {"dados_sensor": 1, "timestamp": 1, "_id": 0}).sort("timestamp", 1)
+        cursor = self.brutos.find({"chave_tempo": faixa_de_tempo(maquina_id, desde, ate)},
+                                  {"dados_sensor": 1, "timestamp": 1, "_id": 0}).sort("chave_tempo", 1)
         for doc in cursor:
             sensores = doc["dados_sensor"]
             yield _ms(doc["timestamp"]), 1, {s: (sensores[s], sensores[s], sensores[s]) for s in SENSORES}
 
     @staticmethod
     def _de_baldes(colecao, maquina_id, inicio_ms, fim_ms):
-        cursor = colecao.find({"maquina_id": maquina_id, "inicio": {"$gte": inicio_ms, "$lte": fim_ms}}).sort("inicio", 1)
+        faixa = {"$gte": chave_tempo(maquina_id, milissegundos=inicio_ms), "$lte": chave_tempo(maquina_id, milissegundos=fim_ms)}
+        cursor = colecao.find({"chave": faixa}).sort("chave", 1)
         for doc in cursor:
             yield doc["inicio"], doc["n"], {s: (doc[f"soma_{s}"], doc[f"min_{s}"], doc[f"max_{s}"]) for s in SENSORES}
 

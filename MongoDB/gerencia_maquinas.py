@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import secrets
+import time
 from datetime import timedelta
 
 from bson import ObjectId
@@ -14,6 +15,9 @@ from .gerencia_BD import MAQUINAS, carimbo, ler_carimbo
 ESTADOS_MAQUINA = {"iniciada", "parada"}
 # A free machine has owner "" (not None): nx-27017 does not match {"campo": None} on stored nulls.
 LIVRE = ""
+# Device tokens are checked on every reading; their hashes are remembered this long per process.
+# A token rotated by another process (the console) keeps working here for at most this time.
+VALIDADE_CACHE_TOKEN_S = 5.0
 
 
 def resumo_segredo(segredo: str) -> str:
@@ -33,6 +37,7 @@ class GerenciaMaquinas:
     def __init__(self, bd, heartbeat_timeout=45):
         self.colecao = bd.colecao(MAQUINAS)
         self.heartbeat_timeout = timedelta(seconds=heartbeat_timeout)
+        self._tokens = {}  # maquina_id -> (token_hash, valid until, monotonic)
 
     # ---- views -------------------------------------------------------------
     def esta_online(self, doc, agora=None) -> bool:
@@ -94,6 +99,7 @@ class GerenciaMaquinas:
         resultado = self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": {"token_hash": resumo_segredo(token)}})
         if resultado.matched_count == 0:
             raise MaquinaNaoEncontrada()
+        self._tokens.pop(maquina_id, None)
         return token
 
     def novo_segredo(self, maquina_id) -> str:
@@ -112,6 +118,7 @@ class GerenciaMaquinas:
         return [self.publico(doc) | {"id_usuario": doc.get("id_usuario") or None} for doc in self.colecao.find().sort("criada_em", 1)]
 
     def remover(self, maquina_id) -> bool:
+        self._tokens.pop(maquina_id, None)
         return self.colecao.delete_one({"_id": self._oid(maquina_id)}).deleted_count == 1
 
     def liberar_admin(self, maquina_id):
@@ -180,14 +187,17 @@ class GerenciaMaquinas:
             return None
         return self.colecao.find_one({"_id": ObjectId(maquina_id)})
 
-    def autenticar_dispositivo(self, maquina_id, token) -> dict:
-        """The machine if `token` is its device token; another machine's token is refused."""
-        doc = self.buscar(maquina_id)
-        if doc is None:
-            raise MaquinaNaoEncontrada()
-        if not _confere(token, doc.get("token_hash")):
+    def autenticar_dispositivo(self, maquina_id, token):
+        """Refuse unless `token` is this machine's device token (another machine's is refused too)."""
+        guardado = self._tokens.get(maquina_id)
+        if guardado is None or guardado[1] < time.monotonic():
+            doc = self.buscar(maquina_id)
+            if doc is None:
+                raise MaquinaNaoEncontrada()
+            guardado = (doc.get("token_hash"), time.monotonic() + VALIDADE_CACHE_TOKEN_S)
+            self._tokens[maquina_id] = guardado
+        if not _confere(token, guardado[0]):
             raise TokenDispositivoInvalido()
-        return doc
 
     def registrar_estado(self, maquina_id, estado, agora=None) -> bool:
         """Apply a status message: iniciada/parada, or online/offline from the Last Will."""

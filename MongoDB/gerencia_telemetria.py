@@ -1,4 +1,10 @@
-"""Sensor readings (`dados_sensores`): idempotent inserts and time-range queries."""
+"""Sensor readings (`dados_sensores`): idempotent inserts and time-range queries.
+
+Every query goes through single-field keys that start with the machine id:
+`chave_tempo` ("<maquina_id>:<13-digit epoch ms>") for ranges and `chave_leitura` for
+deduplication. nx-27017 only uses single-field indexes (a compound-index query is a full
+scan there), and on MongoDB a range on such a key is as good as a compound index.
+"""
 
 from bson import ObjectId
 from pymongo.errors import BulkWriteError
@@ -11,22 +17,39 @@ LIMITE_MAXIMO = 1000
 DUPLICATE_KEY = 11000
 
 
-def chave_unica(leitura) -> str:
-    """Same device time (and sequence) = same reading; without `ts` every message is new."""
+def _ms(momento) -> int:
+    return int(momento.timestamp() * 1000)
+
+
+def chave_tempo(maquina_id, momento=None, milissegundos=None) -> str:
+    """'<maquina_id>:<epoch ms, 13 digits>': sorts by machine, then time, as a plain string."""
+    return f"{maquina_id}:{_ms(momento) if milissegundos is None else milissegundos:013d}"
+
+
+def faixa_de_tempo(maquina_id, desde=None, ate=None) -> dict:
+    """The `chave_tempo` range of one machine between two instants (open ends allowed)."""
+    return {"$gte": chave_tempo(maquina_id, desde) if desde else chave_tempo(maquina_id, milissegundos=0),
+            "$lte": chave_tempo(maquina_id, ate) if ate else chave_tempo(maquina_id, milissegundos=10**13 - 1)}
+
+
+def chave_leitura(maquina_id, leitura) -> str:
+    """Same machine + device time (+ sequence) = same reading; without `ts` every message is new."""
     if leitura.get("ts") is None:
-        return f"servidor:{ObjectId()}"
-    milissegundos = int(leitura["ts"].timestamp() * 1000)
-    return f"{milissegundos}:{leitura.get('seq') if leitura.get('seq') is not None else ''}"
+        return f"{maquina_id}:servidor:{ObjectId()}"
+    seq = leitura.get("seq")
+    return f"{maquina_id}:{_ms(leitura['ts'])}:{'' if seq is None else seq}"
 
 
 def _documento(maquina_id, leitura, recebido_em) -> dict:
+    momento = leitura.get("ts") or recebido_em
     return {
         "maquina_id": maquina_id,
         "dados_sensor": leitura["dados_sensor"],
-        "timestamp": leitura.get("ts") or recebido_em,
+        "timestamp": momento,
         "recebido_em": recebido_em,
         "seq": leitura.get("seq"),
-        "chave_unica": chave_unica(leitura),
+        "chave_tempo": chave_tempo(maquina_id, momento),
+        "chave_leitura": chave_leitura(maquina_id, leitura),
     }
 
 
@@ -71,7 +94,7 @@ class GerenciaTelemetria:
         resultados = []
         for indice, doc in enumerate(docs):
             if indice in duplicados:
-                existente = self.colecao.find_one({"maquina_id": doc["maquina_id"], "chave_unica": doc["chave_unica"]}, {"_id": 1})
+                existente = self.colecao.find_one({"chave_leitura": doc["chave_leitura"]}, {"_id": 1})
                 resultados.append((str(existente["_id"]) if existente else None, True))
             else:
                 resultados.append((str(doc["_id"]), False))
@@ -79,25 +102,15 @@ class GerenciaTelemetria:
 
     def listar(self, maquina_id, limite=LIMITE_PADRAO, desde=None, ate=None) -> list:
         """Newest first, at most `limite`, optionally within [desde, ate]."""
-        filtro = {"maquina_id": maquina_id}
-        faixa = {}
-        if desde is not None:
-            faixa["$gte"] = desde
-        if ate is not None:
-            faixa["$lte"] = ate
-        if faixa:
-            filtro["timestamp"] = faixa
-        cursor = self.colecao.find(filtro).sort("timestamp", -1).limit(min(limite, LIMITE_MAXIMO))
+        cursor = (self.colecao.find({"chave_tempo": faixa_de_tempo(maquina_id, desde, ate)})
+                  .sort("chave_tempo", -1).limit(min(limite, LIMITE_MAXIMO)))
         return [publico(doc) for doc in cursor]
 
-    def percorrer(self, maquina_id, desde=None, ate=None, lote=2000):
+    def percorrer(self, maquina_id, desde=None, ate=None, lote=2000, projecao=None):
         """Every reading in [desde, ate], oldest first, streamed from a cursor (flat memory)."""
-        filtro = {"maquina_id": maquina_id}
-        faixa = {chave: valor for chave, valor in (("$gte", desde), ("$lte", ate)) if valor is not None}
-        if faixa:
-            filtro["timestamp"] = faixa
-        projecao = {"_id": 0, "timestamp": 1, "recebido_em": 1, "seq": 1, "dados_sensor": 1}
-        yield from self.colecao.find(filtro, projecao).sort("timestamp", 1).batch_size(lote)
+        projecao = projecao or {"_id": 0, "timestamp": 1, "recebido_em": 1, "seq": 1, "dados_sensor": 1}
+        cursor = self.colecao.find({"chave_tempo": faixa_de_tempo(maquina_id, desde, ate)}, projecao)
+        yield from cursor.sort("chave_tempo", 1).batch_size(lote)
 
     def contar(self, maquina_id) -> int:
-        return self.colecao.count_documents({"maquina_id": maquina_id})
+        return self.colecao.count_documents({"chave_tempo": faixa_de_tempo(maquina_id)})

@@ -24,7 +24,7 @@ from http.client import HTTPConnection
 
 from MongoDB.gerencia_agregados import HORA_MS, MINUTO_MS, _data, somar
 from MongoDB.gerencia_BD import AGREGADOS_HORA, AGREGADOS_MINUTO, DADOS_SENSORES
-from MongoDB.gerencia_telemetria import _documento
+from MongoDB.gerencia_telemetria import _documento, chave_tempo
 
 from . import comum
 
@@ -77,7 +77,9 @@ def gravar_agregados_novos(servicos, parciais):
     colecoes = {MINUTO_MS: servicos.agregados.minuto, HORA_MS: servicos.agregados.hora}
     por_colecao = {MINUTO_MS: [], HORA_MS: []}
     for (largura, maquina_id, inicio), parcial in parciais.items():
-        por_colecao[largura].append({"maquina_id": maquina_id, "inicio": inicio, **parcial, "inicio_data": _data(inicio)})
+        chave = chave_tempo(maquina_id, milissegundos=inicio)
+        por_colecao[largura].append({"_id": chave, "chave": chave, "maquina_id": maquina_id, "inicio": inicio,
+                                     **parcial, "inicio_data": _data(inicio)})
     for largura, documentos in por_colecao.items():
         if documentos:
             colecoes[largura].insert_many(documentos, ordered=False)

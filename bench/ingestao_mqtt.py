@@ -180,7 +180,7 @@ def principal(args):
                 cliente, banco = comum.banco_do_app(ambiente)
                 try:
                     guardadas = banco[DADOS_SENSORES].estimated_document_count()
-                    chaves = len(banco[DADOS_SENSORES].distinct("chave_unica"))
+                    chaves = len(banco[DADOS_SENSORES].distinct("chave_leitura"))
                 finally:
                     cliente.close()
             finally:

@@ -73,7 +73,7 @@ def test_reivindicar_listar_e_liberar(servicos):
 def test_token_do_dispositivo_e_online(servicos):
     criada, outra = servicos.maquinas.criar("WEG", "W22"), servicos.maquinas.criar("WEG", "W21")
     maquina_id = criada["maquina"]["id"]
-    assert servicos.maquinas.autenticar_dispositivo(maquina_id, criada["token"])["modelo"] == "W22"
+    servicos.maquinas.autenticar_dispositivo(maquina_id, criada["token"])  # no exception: accepted
     with pytest.raises(TokenDispositivoInvalido):
         servicos.maquinas.autenticar_dispositivo(maquina_id, outra["token"])
     agora = validacao.agora_utc()
@@ -136,3 +136,23 @@ def test_comando_confirmado_pelo_estado_e_expirado_pelo_tempo(servicos):
     estados = {c["comando_id"]: c["estado"] for c in servicos.comandos.listar(maquina_id, "u1")}
     assert estados == {start["comando_id"]: "confirmado", velho["comando_id"]: "expirado"}
     assert servicos.comandos.listar(maquina_id, "u2") == []
+
+
+def test_agregados_somam_min_max_e_contagem_por_balde(servicos):
+    from MongoDB.gerencia_agregados import somar
+    maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
+    inicio = validacao.agora_utc().replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
+    leituras = [(maquina_id, dict(LEITURA, temperatura=40.0 + i), inicio + timedelta(seconds=20 * i)) for i in range(9)]
+    servicos.agregados.gravar(somar(leituras[:4]))
+    servicos.agregados.gravar(somar(leituras[4:]))  # the same buckets again: $inc/$min/$max on upserts
+    minutos = list(servicos.bd.colecao("agregados_minuto").find({}, {"_id": 0, "inicio": 1, "n": 1, "min_temperatura": 1,
+                                                                     "max_temperatura": 1, "soma_temperatura": 1}).sort("inicio", 1))
+    assert [(m["n"], m["min_temperatura"], m["max_temperatura"], m["soma_temperatura"]) for m in minutos] == [
+        (3, 40.0, 42.0, 123.0), (3, 43.0, 45.0, 132.0), (3, 46.0, 48.0, 141.0)]
+    serie = servicos.agregados.serie(maquina_id, inicio - timedelta(hours=10), inicio + timedelta(hours=4))
+    assert serie["fonte"] == "minuto" and serie["largura_s"] == 60
+    assert [(p["n"], p["temperatura"]) for p in serie["pontos"]] == [
+        (3, {"min": 40.0, "med": 41.0, "max": 42.0}), (3, {"min": 43.0, "med": 44.0, "max": 45.0}),
+        (3, {"min": 46.0, "med": 47.0, "max": 48.0})]
+    hora = servicos.agregados.serie(maquina_id, inicio - timedelta(days=10), inicio + timedelta(days=1))
+    assert hora["fonte"] == "hora" and [p["n"] for p in hora["pontos"]] == [9]
