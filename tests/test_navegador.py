@@ -191,3 +191,33 @@ def test_ler_a_etiqueta_pela_camera_associa_a_maquina(servidor_vivo, chromium, t
 def chromium_caminho():
     from servidores import exigir_programa
     return exigir_programa("chromium", "apt-get install -y chromium")
+
+
+def test_telefone_de_360px_sem_rolagem_lateral_e_entrada_so_com_teclado(servidor_vivo, chromium):
+    usuario = _operador(servidor_vivo, "ana", "senha-da-ana1")
+    maquina = _maquina_de(servidor_vivo, usuario, "Moedor com um nome bem comprido para caber na tela")
+    servidor_vivo.servicos.receber_estado(maquina["id"], "iniciada")
+    servidor_vivo.servicos.receber_leitura(maquina["id"], dict(LEITURA, vibracao=5.2))
+    contexto = chromium.new_context(viewport={"width": 360, "height": 740}, locale="pt-BR")
+    try:
+        pagina = contexto.new_page()
+        pagina.goto(f"{servidor_vivo.url}/entrar")
+        # Keyboard only: the first field has focus order, Enter submits.
+        pagina.focus("#nome_usuario")
+        pagina.keyboard.type(usuario["nome"])
+        pagina.keyboard.press("Tab")
+        pagina.keyboard.type(usuario["senha"])
+        pagina.keyboard.press("Enter")
+        pagina.wait_for_url(f"{servidor_vivo.url}/maquinas")
+        alerta = _cartao(pagina, maquina).locator("[data-campo=alertas]").inner_text()
+        assert "Vibração alta" in alerta  # the alert is words, not only a red border
+        for caminho in ("/maquinas", f"/maquinas/{maquina['id']}", "/conta"):
+            pagina.goto(f"{servidor_vivo.url}{caminho}")
+            largura = pagina.evaluate("() => document.documentElement.scrollWidth")
+            assert largura <= 360, (caminho, largura)
+        pagina.goto(f"{servidor_vivo.url}/maquinas")
+        pagina.keyboard.press("Tab")
+        focado = pagina.evaluate("() => document.activeElement.textContent.trim()")
+        assert focado == "Pular para o conteúdo"  # a keyboard user skips the navigation first
+    finally:
+        contexto.close()
