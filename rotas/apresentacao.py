@@ -1,5 +1,5 @@
-"""How the pages show things: labels in the user's language, time zones, the dashboard's alert
-rules and number/time formatting. No routes; rotas/paginas.py registers the template filters
+"""How the pages show things: texts in the user's language (the table is rotas/textos.py), time zones,
+the dashboard's alert rules and number/time formatting. No routes; rotas/paginas.py registers the template filters
 and the context processor that hand these to the templates.
 """
 from datetime import timezone
@@ -9,14 +9,16 @@ from flask import current_app, g
 
 from MongoDB.validacao import CONFIGURACAO_RESET, UNIDADES_SENSORES, agora_utc
 
+from .textos import TEXTOS
+
 FUSO_PADRAO = "America/Sao_Paulo"
-# (field, label, decimals) of a reading, in the order the pages show them.
-GRANDEZAS = [("tensao", "Tensão", 1), ("vibracao", "Vibração", 2), ("temperatura", "Temperatura", 1), ("rpm", "Rotação", 0)]
-CASAS_DECIMAIS = {campo: casas for campo, _, casas in GRANDEZAS}
-PARAMETROS_PARTIDA = [("voltagem", "Voltagem", "V"), ("velocidade", "Velocidade", "rpm"), ("temperatura", "Temperatura", "°C")]
-NOMES_COMANDO = {"start": "Partida", "stop": "Parada", "reset": "Reset"}
-ESTADOS_COMANDO = {"enviado": "Enviado, aguardando a máquina", "confirmado": "Confirmado",
-                   "expirado": "Expirado sem confirmação", "falhou": "Falhou"}
+# (field, decimals) of a reading, in the order the pages show them; the field is also its label's key.
+GRANDEZAS = [("tensao", 1), ("vibracao", 2), ("temperatura", 1), ("rpm", 0)]
+CASAS_DECIMAIS = dict(GRANDEZAS)
+PARAMETROS_PARTIDA = [("voltagem", "V"), ("velocidade", "rpm"), ("temperatura", "°C")]
+# Dates and numbers as each language writes them (static/js/ui.js uses Intl with the page's lang).
+FORMATO_HORA = {"pt-BR": "%d/%m/%Y, %H:%M:%S", "en": "%m/%d/%Y, %H:%M:%S"}
+SEPARADORES = {"pt-BR": str.maketrans(",.", ".,"), "en": {}}
 
 # Alert zones of the dashboard. Vibration: ISO 10816 class II, zone C (warning) and zone D (danger).
 TEMPERATURA_MAXIMA_C = 80.0
@@ -32,36 +34,6 @@ FUSOS_COMUNS = [
     "Africa/Luanda", "Africa/Maputo", "Asia/Shanghai", "Asia/Tokyo", "UTC",
 ]
 
-# Navigation and dashboard labels follow the user's language; the other pages are pt-BR for now.
-TEXTOS = {
-    "pt-BR": {
-        "pular": "Pular para o conteúdo", "nav_maquinas": "Máquinas", "nav_conta": "Conta",
-        "nav_etiquetas": "Etiquetas", "sair": "Sair", "usuario_conectado": "Usuário conectado",
-        "minhas_maquinas": "Minhas máquinas", "adicionar_maquina": "Adicionar máquina",
-        "sem_maquinas": "Você ainda não tem máquinas. Adicione uma com o código e o segredo da etiqueta, "
-                        "ou lendo o QR code.",
-        "tensao": "Tensão", "vibracao": "Vibração", "temperatura": "Temperatura", "rpm": "Rotação",
-        "iniciada": "Iniciada", "parada": "Parada", "online": "Online", "offline": "Offline",
-        "superaquecimento": "Superaquecimento", "vibracao_alta": "Vibração alta", "vibracao_elevada": "Vibração elevada",
-        "ultima_mensagem": "Última mensagem", "ha": "há {}", "nunca": "nunca", "sem_nome": "Sem nome",
-        "ao_vivo": "Ao vivo: atualiza sozinho.", "consultando": "Atualiza sozinho a cada 5 segundos.",
-        "sem_conexao": "Sem conexão com o servidor; tentando de novo…", "tendencia": "Últimos 10 minutos",
-        "resumo_alertas": "{} máquina(s) pedem atenção.", "tudo_normal": "Todas as máquinas em funcionamento normal.",
-    },
-    "en": {
-        "pular": "Skip to content", "nav_maquinas": "Machines", "nav_conta": "Account",
-        "nav_etiquetas": "Labels", "sair": "Log out", "usuario_conectado": "Logged-in user",
-        "minhas_maquinas": "My machines", "adicionar_maquina": "Add machine",
-        "sem_maquinas": "You have no machines yet. Add one with the code and secret on its label, or by scanning the QR code.",
-        "tensao": "Voltage", "vibracao": "Vibration", "temperatura": "Temperature", "rpm": "Speed",
-        "iniciada": "Running", "parada": "Stopped", "online": "Online", "offline": "Offline",
-        "superaquecimento": "Overheating", "vibracao_alta": "High vibration", "vibracao_elevada": "Elevated vibration",
-        "ultima_mensagem": "Last message", "ha": "{} ago", "nunca": "never", "sem_nome": "Unnamed",
-        "ao_vivo": "Live: updates by itself.", "consultando": "Updates by itself every 5 seconds.",
-        "sem_conexao": "No connection to the server; retrying…", "tendencia": "Last 10 minutes",
-        "resumo_alertas": "{} machine(s) need attention.", "tudo_normal": "All machines running normally.",
-    },
-}
 IDIOMA_PADRAO = "pt-BR"
 
 
@@ -89,8 +61,8 @@ def idioma() -> str:
 
 
 def traduzir(chave, *valores) -> str:
-    """The label `chave` in the user's language (pt-BR when missing), with `{}` filled in."""
-    texto = TEXTOS[idioma()].get(chave) or TEXTOS[IDIOMA_PADRAO][chave]
+    """The text `chave` in the user's language, with `{}` filled in; an unknown key comes back as itself."""
+    texto = TEXTOS[idioma()].get(chave) or TEXTOS[IDIOMA_PADRAO].get(chave, chave)
     return texto.format(*valores) if valores else texto
 
 
@@ -158,18 +130,18 @@ def tempo_desde(momento):
     return traduzir("ha", f"{segundos // 86400} d")
 
 
-def hora_local(momento, vazio="nunca"):
-    """dd/mm/aaaa, HH:MM:SS in the user's zone (stored times are UTC)."""
+def hora_local(momento, vazio=None):
+    """dd/mm/aaaa, HH:MM:SS (English: mm/dd/yyyy) in the user's zone (stored times are UTC); 'nunca' if none."""
     if momento is None:
-        return vazio
+        return vazio or traduzir("nunca")
     if momento.tzinfo is None:
         momento = momento.replace(tzinfo=timezone.utc)
-    return momento.astimezone(ZoneInfo(fuso_do_usuario())).strftime("%d/%m/%Y, %H:%M:%S")
+    return momento.astimezone(ZoneInfo(fuso_do_usuario())).strftime(FORMATO_HORA[idioma()])
 
 
 def formatar_leitura(valor, grandeza):
-    """'1.500 rpm', '220,5 V': pt-BR separators and the sensor's unit; '—' when missing."""
+    """'1.500 rpm', '220,5 V' (English: '1,500 rpm', '220.5 V'): the language's separators and the sensor's unit."""
     if valor is None:
         return "—"
-    numero = f"{valor:,.{CASAS_DECIMAIS.get(grandeza, 1)}f}".translate(str.maketrans(",.", ".,"))
+    numero = f"{valor:,.{CASAS_DECIMAIS.get(grandeza, 1)}f}".translate(SEPARADORES[idioma()])
     return f"{numero} {UNIDADES_SENSORES.get(grandeza, '')}".strip()

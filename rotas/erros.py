@@ -11,6 +11,8 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from MongoDB.erros import ErroDominio
 
+from .apresentacao import traduzir
+
 log = logging.getLogger(__name__)
 
 MENSAGENS_PADRAO = {
@@ -45,7 +47,9 @@ def _quer_json() -> bool:
 def _responder(status, mensagem, campo=None):
     if _quer_json():
         return resposta_erro(status, mensagem, campo)
-    return render_template("erro.html", status=status, mensagem=mensagem or MENSAGENS_PADRAO.get(status, "Erro")), status
+    # The error page: a specific message as it came (pt-BR, like the API's), the default in the user's language.
+    padrao = traduzir(f"erro_{status}" if status in MENSAGENS_PADRAO else "erro_generico")
+    return render_template("erro.html", status=status, mensagem=mensagem or padrao), status
 
 
 def registrar_tratadores_de_erro(app):

@@ -1,4 +1,4 @@
-"""Server-rendered pages (pt-BR): login, registration, the live dashboard and one machine's panel,
+"""Server-rendered pages (in the user's language): login, registration, the live dashboard and one machine's panel,
 plus what every page shares (template filters, context, security headers). The account settings
 are in rotas/conta.py, the admins' QR label sheet in rotas/etiquetas.py, and how things are
 shown (labels, time zones, alert rules, formatting) in rotas/apresentacao.py.
@@ -23,8 +23,7 @@ POLITICA_CONTEUDO = "; ".join([
     "default-src 'self'", "img-src 'self' data: blob:", "media-src 'self' blob:", "style-src 'self'",
     "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'",
 ])
-MENSAGEM_CSRF = "O formulário expirou. Recarregue a página e tente de novo."
-AVISOS_ENTRAR = {"senha-alterada": "Senha alterada. Entre novamente com a nova senha."}
+AVISOS_ENTRAR = {"senha-alterada": "aviso_senha_alterada"}  # ?aviso= → key of the text shown on the login page
 
 
 # ---- what every page shares --------------------------------------------------------------
@@ -56,8 +55,6 @@ def contexto_das_paginas():
         "GRANDEZAS": apresentacao.GRANDEZAS,
         "UNIDADES": UNIDADES_SENSORES,
         "PARAMETROS_PARTIDA": apresentacao.PARAMETROS_PARTIDA,
-        "NOMES_COMANDO": apresentacao.NOMES_COMANDO,
-        "ESTADOS_COMANDO": apresentacao.ESTADOS_COMANDO,
     }
 
 
@@ -117,11 +114,12 @@ def entrar():
         return render_template("entrar.html", proximo=proximo, aviso=AVISOS_ENTRAR.get(request.args.get("aviso")))
     nome_usuario = request.form.get("nome_usuario", "")
     if not seguranca.csrf_confere():
-        return render_template("entrar.html", proximo=proximo, nome_usuario=nome_usuario, erro=MENSAGEM_CSRF), 403
+        return render_template("entrar.html", proximo=proximo, nome_usuario=nome_usuario,
+                               erro=apresentacao.traduzir("formulario_expirado")), 403
     usuario = servicos().usuarios.autenticar(nome_usuario, request.form.get("senha", ""))
     if usuario is None:
         return render_template("entrar.html", proximo=proximo, nome_usuario=nome_usuario,
-                               erro="Usuário ou senha inválidos."), 401
+                               erro=apresentacao.traduzir("login_invalido")), 401
     return _abrir_sessao(usuario, proximo)
 
 
@@ -133,7 +131,8 @@ def cadastrar():
     if request.method == "GET":
         return render_template("cadastrar.html", proximo=proximo, **campos)
     if not seguranca.csrf_confere():
-        return render_template("cadastrar.html", proximo=proximo, erro=MENSAGEM_CSRF, **campos), 403
+        return render_template("cadastrar.html", proximo=proximo, erro=apresentacao.traduzir("formulario_expirado"),
+                               **campos), 403
     try:
         usuario = servicos().usuarios.criar(campos["nome_usuario"], request.form.get("senha", ""),
                                             campos["empresa"], campos["email"])
@@ -147,7 +146,7 @@ def cadastrar():
 def sair():
     """Log out for real: every token of the user is revoked, not just this cookie."""
     if not seguranca.csrf_confere():
-        abort(403, MENSAGEM_CSRF)
+        abort(403, apresentacao.traduzir("formulario_expirado"))
     usuario = seguranca.usuario_atual()
     if usuario is not None:
         servicos().usuarios.revogar_sessoes(usuario["id"])

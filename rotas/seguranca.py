@@ -13,6 +13,8 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 
 from MongoDB import validacao
 
+from .apresentacao import traduzir
+
 COOKIE_SESSAO = "databutcher_sessao"
 CABECALHO_CSRF = "X-CSRF-Token"
 METODOS_SEGUROS = {"GET", "HEAD", "OPTIONS"}
@@ -104,21 +106,21 @@ def login_required(pagina):
 
 
 def _so_admin(autenticacao, mensagem):
-    """A decorator: `autenticacao` first, then 403 with `mensagem` unless the user is an admin."""
+    """A decorator: `autenticacao` first, then 403 with `mensagem()` unless the user is an admin."""
     def decorador(rota):
         @autenticacao
         @wraps(rota)
         def protegida(*args, **kwargs):
             if g.usuario["papel"] != "admin":
-                abort(403, mensagem)
+                abort(403, mensagem())
             return rota(*args, **kwargs)
         return protegida
     return decorador
 
 
 # API routes: 401/403 in the envelope. Pages: anonymous → login, operators → the 403 page.
-admin_required = _so_admin(token_required, "Apenas administradores")
-admin_pagina = _so_admin(login_required, "Apenas administradores podem ver esta página.")
+admin_required = _so_admin(token_required, lambda: "Apenas administradores")
+admin_pagina = _so_admin(login_required, lambda: traduzir("so_administradores"))
 
 
 def token_dispositivo():

@@ -1,5 +1,6 @@
 """Pages: login by cookie, CSRF, redirects, escaping, security headers and the vendored QR reader."""
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -7,7 +8,9 @@ import pytest
 
 from conftest import assert_envelope
 from MongoDB import etiquetas
+from rotas.apresentacao import GRANDEZAS, PARAMETROS_PARTIDA
 from rotas.seguranca import COOKIE_SESSAO
+from rotas.textos import TEXTOS
 
 RAIZ = Path(__file__).resolve().parent.parent
 SENHA = "senha-forte-123"  # the one Atores.usuario() registers with
@@ -297,6 +300,106 @@ def test_painel_e_menu_seguem_o_idioma_escolhido(client, atores, servicos, logad
     assert '"superaquecimento": "Overheating"' in html.replace("\\u0027", "'")
 
 
+# ---- language ------------------------------------------------------------------------
+class TextoVisivel(HTMLParser):
+    """What a person reads or hears on a page: text outside <script>, plus title/alt/aria-label/placeholder."""
+    ATRIBUTOS = {"title", "alt", "aria-label", "placeholder"}
+
+    def __init__(self):
+        super().__init__()
+        self.partes, self.em_script = [], False
+
+    def handle_starttag(self, tag, atributos):
+        self.em_script = tag == "script"
+        self.partes += [valor for nome, valor in atributos if nome in self.ATRIBUTOS and valor]
+
+    def handle_endtag(self, tag):
+        self.em_script = False
+
+    def handle_data(self, dados):
+        if not self.em_script:
+            self.partes.append(dados)
+
+
+def texto_visivel(html):
+    leitor = TextoVisivel()
+    leitor.feed(html)
+    return " ".join(" ".join(leitor.partes).split())
+
+
+@pytest.fixture
+def paginas_com_tudo(atores, servicos, logado):
+    """The logged-in pages, with a machine that has a reading, a command and a note to show."""
+    maquina = atores.maquina_de(logado, nome="Grinder")
+    assert atores.enviar_leitura(maquina).status_code == 201
+    servicos.comandos.registrar(maquina["id"], logado["id"], "stop")
+    servicos.registros.criar(maquina["id"], logado["id"], "Belt replaced")
+    return {"painel": "/maquinas", "maquina": f"/maquinas/{maquina['id']}", "conta": "/conta",
+            "adicionar": f"/maquinas/adicionar?codigo={maquina['id']}&segredo=abc"}
+
+
+EM_INGLES = {
+    "painel": ["My machines", "Add machine", "Scan the QR label", "Last message", "Log out", "Pairing secret"],
+    "maquina": ["Charts", "Commands", "Manual log", "Release machine…", "Start", "Between 220 and 380",
+                "Last command: Stop", "Sent, waiting for the machine", "Recent readings", "220.5 V", "1,500 rpm"],
+    "conta": ["Preferences", "Time zone", "Language", "Change password", "Current password", "Log out of all devices"],
+    "adicionar": ["Add machine", "Label recognised", "Machine name", "Use the camera", "Back to my machines"],
+}
+EM_PORTUGUES = {
+    "painel": ["Minhas máquinas", "Adicionar máquina", "Ler a etiqueta QR", "Última mensagem", "Sair"],
+    "maquina": ["Gráficos", "Comandos", "Registro manual", "Liberar máquina…", "Dar partida", "Entre 220 e 380",
+                "Último comando: Parada", "Leituras recentes", "220,5 V", "1.500 rpm"],
+    "conta": ["Preferências", "Fuso horário", "Idioma", "Trocar senha", "Senha atual", "Sair de todos os dispositivos"],
+    "adicionar": ["Adicionar máquina", "Etiqueta reconhecida", "Nome da máquina", "Usar a câmera"],
+}
+PALAVRAS_EM_PORTUGUES = ["Máquinas", "máquina", "Sair", "Comandos", "Registro manual", "Liberar", "Dar partida",
+                         "Senha", "Última", "Nenhum", "Gráficos", "Período", "Salvar", "nunca", "Entre ", "Conta"]
+
+
+@pytest.mark.parametrize("pagina", list(EM_INGLES))
+def test_usuario_em_ingles_ve_a_pagina_toda_em_ingles(client, servicos, logado, paginas_com_tudo, pagina):
+    servicos.usuarios.salvar_preferencias(logado["id"], {"idioma": "en"})
+    html = client.get(paginas_com_tudo[pagina]).get_data(as_text=True)
+    texto = texto_visivel(html)
+    assert '<html lang="en"' in html
+    for esperado in EM_INGLES[pagina]:
+        assert esperado in texto, esperado
+    for palavra in PALAVRAS_EM_PORTUGUES:
+        assert palavra not in texto, palavra
+
+
+@pytest.mark.parametrize("pagina", list(EM_PORTUGUES))
+def test_usuario_em_portugues_continua_vendo_a_pagina_em_portugues(client, paginas_com_tudo, pagina):
+    html = client.get(paginas_com_tudo[pagina]).get_data(as_text=True)
+    assert '<html lang="pt-BR"' in html
+    for esperado in EM_PORTUGUES[pagina]:
+        assert esperado in texto_visivel(html), esperado
+
+
+def test_conta_nao_diz_mais_que_o_resto_fica_em_portugues(client, logado):
+    assert "Por enquanto" not in client.get("/conta").get_data(as_text=True)
+
+
+def test_os_dois_idiomas_tem_as_mesmas_chaves():
+    assert set(TEXTOS["pt-BR"]) == set(TEXTOS["en"])
+    for chave, texto in TEXTOS["pt-BR"].items():
+        assert texto.count("{}") == TEXTOS["en"][chave].count("{}"), chave
+
+
+def test_todo_texto_pedido_por_template_ou_script_existe():
+    pedidas = set()
+    for template in (RAIZ / "templates").glob("*.html"):
+        pedidas |= set(re.findall(r"""\bt\(["']([a-z0-9_]+)["'](?!\s*~)""", template.read_text()))
+    for script in (RAIZ / "static" / "js").glob("*.js"):
+        pedidas |= set(re.findall(r"""\btexto\(["']([a-z0-9_]+)["']""", script.read_text()))
+    # keys built from data: reading fields, start parameters, commands and their states
+    pedidas |= {campo for campo, _ in GRANDEZAS} | {campo for campo, _ in PARAMETROS_PARTIDA}
+    pedidas |= {f"comando_{c}" for c in ("start", "stop", "reset")}
+    pedidas |= {f"estado_{e}" for e in ("enviado", "confirmado", "expirado", "falhou")}
+    assert len(pedidas) > 100
+    assert pedidas <= set(TEXTOS["pt-BR"]), pedidas - set(TEXTOS["pt-BR"])
+
+
 # ---- machine page --------------------------------------------------------------------
 def test_pagina_da_maquina_usa_o_uplot_vendorizado_e_nenhum_recurso_de_fora(client, atores, logado):
     maquina = atores.maquina_de(logado)
@@ -439,6 +542,16 @@ def test_etiquetas_escolhidas_por_ids(app, client, atores, admin):
     estilo = client.get("/static/css/estilo.css")
     assert "@page" in estilo.get_data(as_text=True) and "size: A4" in estilo.get_data(as_text=True)
     estilo.close()
+
+
+def test_pagina_de_erro_e_etiquetas_seguem_o_idioma(app, client, atores, servicos, admin):
+    servicos.usuarios.salvar_preferencias(admin["id"], {"idioma": "en"})
+    erro = texto_visivel(client.get("/admin/etiquetas/nao-e-um-id.png").get_data(as_text=True))
+    assert "Error 404" in erro and "Not found" in erro and "Back to the start page" in erro
+    etiqueta_gravada(app, atores)
+    folha = texto_visivel(client.get("/admin/etiquetas?ids=0123456789abcdef01234567").get_data(as_text=True))
+    assert "QR labels" in folha and "Print" in folha and "Machine not found: 0123456789abcdef01234567" in folha
+    assert "Máquina" not in folha and "Etiqueta" not in folha
 
 
 def test_uplot_vendorizado_com_licenca_e_readme():

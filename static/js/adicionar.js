@@ -1,7 +1,7 @@
 // Claim form (on /maquinas and /maquinas/adicionar): POST /api/machines, filled by hand or from the QR label.
 import { api } from "./api.js";
 import { iniciarLeitorQr } from "./qr.js";
-import { mostrarMensagem } from "./ui.js";
+import { mostrarMensagem, texto } from "./ui.js";
 
 const formulario = document.getElementById("form-adicionar");
 const mensagem = document.getElementById("mensagem-adicionar");
@@ -23,12 +23,12 @@ function lerLinkReivindicacao(texto) {
 function aoLerQr(texto) {
   const dados = lerLinkReivindicacao(texto);
   if (!dados) {
-    mostrarMensagem(mensagemQr, "Este QR code não é uma etiqueta de máquina do DataButcher.", "erro");
+    mostrarMensagem(mensagemQr, texto("qr_nao_e_etiqueta"), "erro");
     return;
   }
   formulario.elements.codigo.value = dados.codigo;
   formulario.elements.segredo.value = dados.segredo;
-  mostrarMensagem(mensagemQr, "Etiqueta lida: código e segredo preenchidos. Dê um nome à máquina e confirme.", "sucesso");
+  mostrarMensagem(mensagemQr, texto("qr_etiqueta_lida"), "sucesso");
   formulario.elements.nome_maquina.focus();
 }
 
@@ -37,7 +37,7 @@ async function enviar(evento) {
   if (!formulario.reportValidity()) return;
   const botao = formulario.querySelector("button[type=submit]");
   botao.disabled = true;
-  mostrarMensagem(mensagem, "Associando a máquina…", "info");
+  mostrarMensagem(mensagem, texto("associando"), "info");
   try {
     const resposta = await api("POST", "/api/machines", {
       codigo: formulario.elements.codigo.value.trim(),

@@ -1,4 +1,5 @@
 // Tiny fetch wrapper for the DataButcher API: same-origin cookie + CSRF header, error envelope → ErroApi.
+import { texto } from "./ui.js";
 
 export class ErroApi extends Error {
   constructor(mensagem, status, campo) {
@@ -28,7 +29,7 @@ export async function api(metodo, url, corpo) {
   try {
     resposta = await fetch(url, opcoes);
   } catch {
-    throw new ErroApi("Sem conexão com o servidor. Verifique a rede e tente de novo.", 0);
+    throw new ErroApi(texto("sem_conexao_rede"), 0);
   }
   const dados = await resposta.json().catch(() => null);
   if (resposta.ok) {
@@ -39,6 +40,6 @@ export async function api(metodo, url, corpo) {
     const aqui = window.location.pathname + window.location.search;
     window.location.assign("/entrar?proximo=" + encodeURIComponent(aqui));
   }
-  const mensagem = (dados && dados.message) || `Erro ${resposta.status}`;
+  const mensagem = (dados && dados.message) || texto("erro_status", resposta.status);
   throw new ErroApi(mensagem, resposta.status, dados && dados.campo);
 }

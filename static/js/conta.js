@@ -1,6 +1,6 @@
 // /conta: preferences through PUT /api/auth/preferences, password through POST /api/auth/password.
 import { api } from "./api.js";
-import { mostrarMensagem } from "./ui.js";
+import { mostrarMensagem, texto } from "./ui.js";
 
 const formPreferencias = document.getElementById("form-preferencias");
 const lista = document.getElementById("conta-fuso");
@@ -40,7 +40,7 @@ formPreferencias.addEventListener("submit", async (evento) => {
 });
 
 if (new URLSearchParams(window.location.search).has("salvo")) {
-  mostrarMensagem(mensagemPreferencias, "Preferências salvas.", "sucesso");
+  mostrarMensagem(mensagemPreferencias, texto("preferencias_salvas"), "sucesso");
 }
 
 const formSenha = document.getElementById("form-senha");
@@ -52,7 +52,7 @@ formSenha.addEventListener("submit", async (evento) => {
   [atual, nova, confirmacao].forEach((campo) => campo.removeAttribute("aria-invalid"));
   if (nova.value !== confirmacao.value) {
     confirmacao.setAttribute("aria-invalid", "true");
-    mostrarMensagem(mensagemSenha, "A confirmação não é igual à nova senha.", "erro");
+    mostrarMensagem(mensagemSenha, texto("confirmacao_diferente"), "erro");
     confirmacao.focus();
     return;
   }

@@ -1,5 +1,7 @@
 // The machine page's charts: one uPlot per sensor (static/vendor/uplot, window.uPlot), the min–max band
 // of each bucket plus its average line, gaps where the device was silent, time axis in the user's zone.
+import { idioma, texto } from "./ui.js";
+
 const ALTURA = 190;
 
 function cores() {
@@ -15,7 +17,7 @@ function cores() {
 }
 
 function formatadorNumero(casas) {
-  const formato = new Intl.NumberFormat(document.documentElement.lang || "pt-BR", {
+  const formato = new Intl.NumberFormat(idioma, {
     minimumFractionDigits: casas, maximumFractionDigits: casas,
   });
   return (valor) => (valor === null || valor === undefined ? "—" : formato.format(valor));
@@ -24,9 +26,9 @@ function formatadorNumero(casas) {
 function formatadoresDeHora(fuso) {
   const criar = (opcoes) => {
     try {
-      return new Intl.DateTimeFormat("pt-BR", { ...opcoes, hourCycle: "h23", timeZone: fuso });
+      return new Intl.DateTimeFormat(idioma, { ...opcoes, hourCycle: "h23", timeZone: fuso });
     } catch {
-      return new Intl.DateTimeFormat("pt-BR", { ...opcoes, hourCycle: "h23" });
+      return new Intl.DateTimeFormat(idioma, { ...opcoes, hourCycle: "h23" });
     }
   };
   return {
@@ -51,10 +53,10 @@ function opcoes(largura, casas, unidade, fuso) {
     cursor: { drag: { x: true, y: false } },
     legend: { live: true },
     series: [
-      { label: "Hora", value: (u, segundos) => (segundos === null ? "—" : horas.completo.format(new Date(segundos * 1000))) },
-      { label: "Mín", stroke: c.extremos, width: 1, value: valorComUnidade, points: { show: false } },
-      { label: "Média", stroke: c.linha, width: 2, value: valorComUnidade },
-      { label: "Máx", stroke: c.extremos, width: 1, value: valorComUnidade, points: { show: false } },
+      { label: texto("grafico_hora"), value: (u, segundos) => (segundos === null ? "—" : horas.completo.format(new Date(segundos * 1000))) },
+      { label: texto("grafico_minimo"), stroke: c.extremos, width: 1, value: valorComUnidade, points: { show: false } },
+      { label: texto("grafico_media"), stroke: c.linha, width: 2, value: valorComUnidade },
+      { label: texto("grafico_maximo"), stroke: c.extremos, width: 1, value: valorComUnidade, points: { show: false } },
     ],
     bands: [{ series: [3, 1], fill: c.banda }],
     axes: [

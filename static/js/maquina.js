@@ -5,20 +5,16 @@ import { instanteParaParede, paredeParaInstante } from "./fuso.js";
 import { criarGraficos } from "./graficos.js";
 import {
   GRANDEZAS, badge, formatarHora, formatarLeitura, fuso, linha, mostrarMensagem, preencherMaquina,
-  repetirEnquantoVisivel,
+  repetirEnquantoVisivel, texto,
 } from "./ui.js";
 
 const painel = document.getElementById("painel-maquina");
 const id = encodeURIComponent(painel.dataset.maquinaId);
 const estado = document.getElementById("estado-atualizacao");
 
-const NOMES_COMANDO = { start: "Partida", stop: "Parada", reset: "Reset" };
-const ESTADOS_COMANDO = {
-  enviado: "Enviado, aguardando a máquina",
-  confirmado: "Confirmado",
-  expirado: "Expirado sem confirmação",
-  falhou: "Falhou",
-};
+// "Partida", "Enviado, aguardando a máquina"… (the keys comando_* and estado_* of rotas/textos.py).
+const nomeDoComando = (comando) => texto(`comando_${comando}`);
+const nomeDoEstado = (estado) => texto(`estado_${estado}`);
 
 function substituirLinhas(corpo, linhas, textoVazio, colunas) {
   if (linhas.length === 0) {
@@ -45,19 +41,19 @@ function mostrarUltimoComando(comando) {
   estadoComando.dataset.estado = comando.estado;
   estadoComando.dataset.comandoId = comando.comando_id;
   estadoComando.replaceChildren(
-    `Último comando: ${NOMES_COMANDO[comando.comando] || comando.comando} — `,
-    badge(comando.estado, ESTADOS_COMANDO[comando.estado] || comando.estado),
+    texto("ultimo_comando", nomeDoComando(comando.comando)),
+    badge(comando.estado, nomeDoEstado(comando.estado)),
   );
 }
 
 async function atualizarComandos() {
   const { comandos } = await api("GET", `/api/machines/${id}/commands?limit=10`);
   const linhas = comandos.map((c) => linha([
-    NOMES_COMANDO[c.comando] || c.comando,
-    badge(c.estado, ESTADOS_COMANDO[c.estado] || c.estado),
+    nomeDoComando(c.comando),
+    badge(c.estado, nomeDoEstado(c.estado)),
     formatarHora(c.criado_em),
   ]));
-  substituirLinhas(document.getElementById("lista-comandos"), linhas, "Nenhum comando enviado ainda.", 3);
+  substituirLinhas(document.getElementById("lista-comandos"), linhas, texto("sem_comandos"), 3);
   mostrarUltimoComando(comandos[0]);
   return comandos[0];
 }
@@ -85,14 +81,14 @@ async function atualizarLeituras() {
     formatarHora(l.timestamp),
     ...GRANDEZAS.map(([grandeza]) => formatarLeitura(l.dados_sensor[grandeza], grandeza)),
   ]));
-  substituirLinhas(document.getElementById("lista-leituras"), linhas, "Nenhuma leitura recebida ainda.", 5);
+  substituirLinhas(document.getElementById("lista-leituras"), linhas, texto("sem_leituras"), 5);
 }
 
 const mensagemComando = document.getElementById("mensagem-comando");
 const formPartida = document.getElementById("form-partida");
 
 async function enviarComando(acao, corpo) {
-  mostrarMensagem(mensagemComando, "Enviando…", "info");
+  mostrarMensagem(mensagemComando, texto("enviando"), "info");
   formPartida.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
   try {
     const resposta = await api("POST", `/api/machines/${id}/${acao}`, corpo || {});
@@ -132,9 +128,9 @@ function itemRegistro(registro) {
   const hora = document.createElement("time");
   hora.dateTime = registro.timestamp;
   hora.textContent = formatarHora(registro.timestamp);
-  const texto = document.createElement("p");
-  texto.textContent = registro.descricao;
-  item.append(hora, texto);
+  const descricaoItem = document.createElement("p");
+  descricaoItem.textContent = registro.descricao;
+  item.append(hora, descricaoItem);
   return item;
 }
 
@@ -144,7 +140,7 @@ async function atualizarRegistros() {
   if (registros.length === 0) {
     const vazio = document.createElement("li");
     vazio.className = "discreto";
-    vazio.textContent = "Nenhuma anotação ainda.";
+    vazio.textContent = texto("sem_anotacoes");
     lista.replaceChildren(vazio);
   } else {
     lista.replaceChildren(...registros.map(itemRegistro));
@@ -152,7 +148,7 @@ async function atualizarRegistros() {
 }
 
 descricao.addEventListener("input", () => {
-  contador.textContent = `${descricao.value.length} de ${descricao.maxLength} caracteres`;
+  contador.textContent = texto("contador_caracteres", descricao.value.length, descricao.maxLength);
 });
 
 formRegistro.addEventListener("submit", async (evento) => {
@@ -185,7 +181,7 @@ document.getElementById("botao-confirmar-liberacao").addEventListener("click", a
   const mensagem = document.getElementById("mensagem-liberar");
   try {
     await api("DELETE", `/api/machines/${id}`);
-    mostrarMensagem(mensagem, "Máquina liberada. Voltando para a lista…", "sucesso");
+    mostrarMensagem(mensagem, texto("maquina_liberada"), "sucesso");
     window.location.assign("/maquinas");
   } catch (erro) {
     mostrarMensagem(mensagem, erro.message, "erro");
@@ -216,7 +212,7 @@ function atualizarLinkExportar() {
 
 async function carregarGraficos() {
   if (!graficos) {
-    mostrarMensagem(estadoGraficos, "Os gráficos não carregaram. Recarregue a página.", "erro");
+    mostrarMensagem(estadoGraficos, texto("graficos_nao_carregaram"), "erro");
     return;
   }
   const { desde, ate } = periodoAtual();
@@ -226,12 +222,12 @@ async function carregarGraficos() {
   periodoMostrado = { desde, ate };
   const resolucao = serie.largura_s >= 3600 ? `${serie.largura_s / 3600} h` : serie.largura_s >= 60
     ? `${serie.largura_s / 60} min` : `${serie.largura_s} s`;
-  mostrarMensagem(estadoGraficos, `De ${formatarHora(desde.toISOString())} a ${formatarHora(ate.toISOString())} · um ponto a cada ${resolucao}.`);
+  mostrarMensagem(estadoGraficos, texto("graficos_periodo", formatarHora(desde.toISOString()), formatarHora(ate.toISOString()), resolucao));
   atualizarLinkExportar();
 }
 
 function carregarGraficosComAviso() {
-  carregarGraficos().catch((erro) => mostrarMensagem(estadoGraficos, `Gráficos: ${erro.message}`, "erro"));
+  carregarGraficos().catch((erro) => mostrarMensagem(estadoGraficos, texto("graficos_erro", erro.message), "erro"));
 }
 
 document.getElementById("intervalos").addEventListener("change", (evento) => {
@@ -251,7 +247,7 @@ formPeriodo.addEventListener("submit", (evento) => {
   const desde = paredeParaInstante(formPeriodo.elements.desde.value, fuso);
   const ate = paredeParaInstante(formPeriodo.elements.ate.value, fuso);
   if (!desde || !ate || desde >= ate) {
-    mostrarMensagem(estadoGraficos, "Escolha um início anterior ao fim.", "erro");
+    mostrarMensagem(estadoGraficos, texto("escolha_inicio_antes_fim"), "erro");
     formPeriodo.elements.desde.setAttribute("aria-invalid", "true");
     return;
   }
@@ -271,9 +267,9 @@ setInterval(() => {
 async function atualizarTudo() {
   const [, , ultimo] = await Promise.all([atualizarMaquina(), atualizarLeituras(), atualizarComandos()]);
   if (ultimo && ultimo.estado === "enviado") acompanharComando();
-  mostrarMensagem(estado, "Atualiza sozinho a cada 5 segundos.");
+  mostrarMensagem(estado, texto("consultando"));
 }
 if (estadoComando.dataset.estado === "enviado") acompanharComando();
 repetirEnquantoVisivel(atualizarTudo, 5000, (erro) => {
-  mostrarMensagem(estado, `Não foi possível atualizar: ${erro.message}`, "erro");
+  mostrarMensagem(estado, texto("nao_atualizou", erro.message), "erro");
 });

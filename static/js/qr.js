@@ -1,5 +1,6 @@
 // QR reader for machine labels: the phone's rear camera, or a chosen photo, decoded with jsQR
 // (static/vendor/jsqr, loaded before this module as a classic script: window.jsQR).
+import { texto } from "./ui.js";
 
 const LADO_MAXIMO_VIDEO = 640;
 const LADOS_FOTO = [1024, 2048]; // try small (fast) first, then larger for a distant label
@@ -54,19 +55,18 @@ export function iniciarLeitorQr({ botaoCamera, botaoParar, entradaArquivo, video
 
   async function ligarCamera() {
     if (!window.jsQR) {
-      avisar("O leitor de QR não carregou. Recarregue a página.", "erro");
+      avisar(texto("qr_nao_carregou"), "erro");
       return;
     }
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      avisar("Este navegador não libera a câmera nesta página (é preciso HTTPS). Use “Escolher imagem”.", "erro");
+      avisar(texto("camera_sem_https"), "erro");
       return;
     }
     try {
       fluxo = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
     } catch (erro) {
       const negado = erro && (erro.name === "NotAllowedError" || erro.name === "SecurityError");
-      avisar(negado ? "Acesso à câmera negado. Libere a câmera no navegador ou use “Escolher imagem”."
-        : "Não foi possível abrir a câmera. Use “Escolher imagem”.", "erro");
+      avisar(texto(negado ? "camera_negada" : "camera_falhou"), "erro");
       return;
     }
     video.srcObject = fluxo;
@@ -74,7 +74,7 @@ export function iniciarLeitorQr({ botaoCamera, botaoParar, entradaArquivo, video
     botaoCamera.hidden = true;
     botaoParar.hidden = false;
     botaoParar.focus();
-    avisar("Aponte a câmera para o QR code da etiqueta.", "info");
+    avisar(texto("aponte_camera"), "info");
     try {
       await video.play();
     } catch {
@@ -88,15 +88,15 @@ export function iniciarLeitorQr({ botaoCamera, botaoParar, entradaArquivo, video
     entradaArquivo.value = ""; // choosing the same photo again fires `change` again
     if (!arquivo) return;
     if (!window.jsQR) {
-      avisar("O leitor de QR não carregou. Recarregue a página.", "erro");
+      avisar(texto("qr_nao_carregou"), "erro");
       return;
     }
-    avisar("Lendo a imagem…", "info");
+    avisar(texto("lendo_imagem"), "info");
     let imagem;
     try {
       imagem = await carregarImagem(arquivo);
     } catch {
-      avisar("Não consegui abrir esta imagem. Escolha uma foto (JPG ou PNG).", "erro");
+      avisar(texto("imagem_ilegivel"), "erro");
       return;
     }
     for (const lado of LADOS_FOTO) {
@@ -106,7 +106,7 @@ export function iniciarLeitorQr({ botaoCamera, botaoParar, entradaArquivo, video
         return;
       }
     }
-    avisar("Nenhum QR code encontrado na imagem. Tente uma foto mais próxima e nítida da etiqueta.", "erro");
+    avisar(texto("qr_nao_encontrado"), "erro");
   }
 
   botaoCamera.addEventListener("click", ligarCamera);

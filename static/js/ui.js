@@ -1,8 +1,10 @@
 // Formatting and small DOM helpers shared by the pages. User text is only ever set with textContent.
 
 export const fuso = document.body.dataset.fuso || "America/Sao_Paulo";
+// Dates and numbers as the page's language writes them ("pt-BR" or "en", from <html lang>).
+export const idioma = document.documentElement.lang || "pt-BR";
 
-// Labels in the user's language (rotas/apresentacao.py TEXTOS), handed over in <body data-textos>.
+// Texts in the user's language (rotas/textos.py TEXTOS), handed over in <body data-textos>.
 const textos = (() => {
   try {
     return JSON.parse(document.body.dataset.textos || "{}");
@@ -14,7 +16,7 @@ const textos = (() => {
 // texto("ha", "5 s") → "há 5 s"; an unknown key comes back as itself.
 export function texto(chave, ...valores) {
   let resultado = textos[chave] || chave;
-  valores.forEach((valor) => { resultado = resultado.replace("{}", valor); });
+  valores.forEach((valor) => { resultado = resultado.replace("{}", () => String(valor)); });
   return resultado;
 }
 
@@ -32,9 +34,9 @@ export function tempoDesde(iso, agora = Date.now()) {
 function formatadorDeHora() {
   const opcoes = { day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" };
   try {
-    return new Intl.DateTimeFormat("pt-BR", { ...opcoes, timeZone: fuso });
+    return new Intl.DateTimeFormat(idioma, { ...opcoes, timeZone: fuso });
   } catch {
-    return new Intl.DateTimeFormat("pt-BR", opcoes); // unknown zone: the browser's own
+    return new Intl.DateTimeFormat(idioma, opcoes); // unknown zone: the browser's own
   }
 }
 const formatoHora = formatadorDeHora();
@@ -47,7 +49,7 @@ export const GRANDEZAS = [
 ];
 const CASAS = Object.fromEntries(GRANDEZAS.map(([campo, casas, unidade]) => [campo, [casas, unidade]]));
 
-export function formatarHora(iso, vazio = "nunca") {
+export function formatarHora(iso, vazio = texto("nunca")) {
   if (!iso) return vazio;
   const data = new Date(iso);
   return Number.isNaN(data.getTime()) ? vazio : formatoHora.format(data);
@@ -56,7 +58,7 @@ export function formatarHora(iso, vazio = "nunca") {
 export function formatarLeitura(valor, grandeza) {
   if (valor === null || valor === undefined) return "—";
   const [casas, unidade] = CASAS[grandeza] || [1, ""];
-  const numero = new Intl.NumberFormat("pt-BR", { minimumFractionDigits: casas, maximumFractionDigits: casas }).format(valor);
+  const numero = new Intl.NumberFormat(idioma, { minimumFractionDigits: casas, maximumFractionDigits: casas }).format(valor);
   return `${numero} ${unidade}`.trim();
 }
 
@@ -98,7 +100,7 @@ export function preencherMaquina(raiz, maquina) {
   raiz.querySelectorAll("[data-leitura]").forEach((el) => {
     el.textContent = formatarLeitura(ultima[el.dataset.leitura], el.dataset.leitura);
   });
-  todos("leitura_em").forEach((el) => { el.textContent = formatarHora(ultima.timestamp, "nenhuma ainda"); });
+  todos("leitura_em").forEach((el) => { el.textContent = formatarHora(ultima.timestamp, texto("nenhuma_ainda")); });
 }
 
 // A table row / cell built with textContent only.
