@@ -1,7 +1,7 @@
 """Sensor readings (`dados_sensores`): idempotent inserts and time-range queries.
 
 Every query goes through single-field keys that start with the machine id:
-`chave_tempo` ("<maquina_id>:<13-digit epoch ms>") for ranges and `chave_leitura` for
+`chave_tempo` ("<maquina_id>:<13-digit epoch ms>:<_id>") for ranges and `chave_leitura` for
 deduplication. nx-27017 only uses single-field indexes (a compound-index query is a full
 scan there), and on MongoDB a range on such a key is as good as a compound index.
 """
@@ -27,9 +27,10 @@ def chave_tempo(maquina_id, momento=None, milissegundos=None) -> str:
 
 
 def faixa_de_tempo(maquina_id, desde=None, ate=None) -> dict:
-    """The `chave_tempo` range of one machine between two instants (open ends allowed)."""
+    """The `chave_tempo` range of one machine over [desde, ate] (open ends allowed)."""
+    fim_ms = _ms(ate) + 1 if ate else 10**13 - 1
     return {"$gte": chave_tempo(maquina_id, desde) if desde else chave_tempo(maquina_id, milissegundos=0),
-            "$lte": chave_tempo(maquina_id, ate) if ate else chave_tempo(maquina_id, milissegundos=10**13 - 1)}
+            "$lt": chave_tempo(maquina_id, milissegundos=fim_ms)}
 
 
 def chave_leitura(maquina_id, leitura) -> str:
@@ -42,13 +43,16 @@ def chave_leitura(maquina_id, leitura) -> str:
 
 def _documento(maquina_id, leitura, recebido_em) -> dict:
     momento = leitura.get("ts") or recebido_em
+    identificador = ObjectId()
     return {
+        "_id": identificador,
         "maquina_id": maquina_id,
         "dados_sensor": leitura["dados_sensor"],
         "timestamp": momento,
         "recebido_em": recebido_em,
         "seq": leitura.get("seq"),
-        "chave_tempo": chave_tempo(maquina_id, momento),
+        # The id makes the key unique, so paging "after the last key" never skips a reading.
+        "chave_tempo": f"{chave_tempo(maquina_id, momento)}:{identificador}",
         "chave_leitura": chave_leitura(maquina_id, leitura),
     }
 
@@ -79,8 +83,7 @@ class GerenciaTelemetria:
         Returns one (id, duplicada) per item, in order; a duplicate gets the id of
         the copy already stored, so a retried HTTP request sees the same answer.
         """
-        docs = [dict(_documento(maquina_id, leitura, recebido_em), _id=ObjectId())
-                for maquina_id, leitura, recebido_em in itens]
+        docs = [_documento(maquina_id, leitura, recebido_em) for maquina_id, leitura, recebido_em in itens]
         if not docs:
             return []
         duplicados = set()
@@ -106,11 +109,22 @@ class GerenciaTelemetria:
                   .sort("chave_tempo", -1).limit(min(limite, LIMITE_MAXIMO)))
         return [publico(doc) for doc in cursor]
 
-    def percorrer(self, maquina_id, desde=None, ate=None, lote=2000, projecao=None):
-        """Every reading in [desde, ate], oldest first, streamed from a cursor (flat memory)."""
-        projecao = projecao or {"_id": 0, "timestamp": 1, "recebido_em": 1, "seq": 1, "dados_sensor": 1}
-        cursor = self.colecao.find({"chave_tempo": faixa_de_tempo(maquina_id, desde, ate)}, projecao)
-        yield from cursor.sort("chave_tempo", 1).batch_size(lote)
+    def percorrer(self, maquina_id, desde=None, ate=None, lote=2000):
+        """Every reading in [desde, ate], oldest first, `lote` at a time (flat memory).
+
+        One short query per page, each starting after the last key seen: a single cursor over
+        a million readings keeps nx-27017 busy for minutes before its first batch, long enough
+        for the driver to give the server up and cancel the query.
+        """
+        faixa = faixa_de_tempo(maquina_id, desde, ate)
+        projecao = {"_id": 0, "chave_tempo": 1, "timestamp": 1, "recebido_em": 1, "seq": 1, "dados_sensor": 1}
+        pagina = dict(faixa)
+        while True:
+            docs = list(self.colecao.find({"chave_tempo": pagina}, projecao).sort("chave_tempo", 1).limit(lote))
+            yield from docs
+            if len(docs) < lote:
+                return
+            pagina = {"$gt": docs[-1]["chave_tempo"], "$lt": faixa["$lt"]}
 
     def contar(self, maquina_id) -> int:
         return self.colecao.count_documents({"chave_tempo": faixa_de_tempo(maquina_id)})

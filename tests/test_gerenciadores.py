@@ -156,3 +156,14 @@ def test_agregados_somam_min_max_e_contagem_por_balde(servicos):
         (3, {"min": 46.0, "med": 47.0, "max": 48.0})]
     hora = servicos.agregados.serie(maquina_id, inicio - timedelta(days=10), inicio + timedelta(days=1))
     assert hora["fonte"] == "hora" and [p["n"] for p in hora["pontos"]] == [9]
+
+
+def test_percorrer_pagina_sem_pular_leituras_do_mesmo_milissegundo(servicos):
+    maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
+    momento = validacao.agora_utc() - timedelta(minutes=1)
+    itens = [(maquina_id, validacao.validar_leitura(dict(LEITURA, rpm=float(i))), momento) for i in range(7)]
+    servicos.telemetria.inserir_pedidos(itens)  # 7 readings without ts, all received in the same millisecond
+    lidas = list(servicos.telemetria.percorrer(maquina_id, lote=3))
+    assert sorted(doc["dados_sensor"]["rpm"] for doc in lidas) == [float(i) for i in range(7)]
+    assert list(servicos.telemetria.percorrer(maquina_id, momento + timedelta(seconds=1))) == []
+    assert len(list(servicos.telemetria.percorrer(maquina_id, momento, momento))) == 7
