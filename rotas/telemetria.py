@@ -76,8 +76,10 @@ def exportar(maquina_id):
     maquina = servicos().maquinas.buscar_do_usuario(maquina_id, g.usuario["id"])
     if request.args.get("format", "csv") != "csv":
         raise DadosInvalidos("Formato suportado: csv", "format")
-    desde, ate = parametro_instante("desde"), parametro_instante("ate")
-    if desde and ate and desde > ate:
+    # Open ends: everything retention still keeps, up to the device clock tolerance.
+    ate = parametro_instante("ate") or validacao.agora_utc() + validacao.TOLERANCIA_FUTURO
+    desde = parametro_instante("desde") or ate - timedelta(days=current_app.config["RETENCAO_DIAS_BRUTOS"] + 1)
+    if desde > ate:
         raise DadosInvalidos("'desde' deve ser anterior a 'ate'", "desde")
     fuso = ZoneInfo(g.usuario["preferencias"].get("fuso_horario") or current_app.config["FUSO_HORARIO"])
     linhas = csv_leituras(servicos().telemetria.percorrer(maquina_id, desde, ate), fuso)

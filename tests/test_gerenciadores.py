@@ -158,12 +158,23 @@ def test_agregados_somam_min_max_e_contagem_por_balde(servicos):
     assert hora["fonte"] == "hora" and [p["n"] for p in hora["pontos"]] == [9]
 
 
-def test_percorrer_pagina_sem_pular_leituras_do_mesmo_milissegundo(servicos):
+def test_percorrer_por_janelas_nao_pula_nem_repete_leituras(servicos):
     maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
     momento = validacao.agora_utc() - timedelta(minutes=1)
     itens = [(maquina_id, validacao.validar_leitura(dict(LEITURA, rpm=float(i))), momento) for i in range(7)]
     servicos.telemetria.inserir_pedidos(itens)  # 7 readings without ts, all received in the same millisecond
-    lidas = list(servicos.telemetria.percorrer(maquina_id, lote=3))
+    antes, depois = momento - timedelta(hours=5), momento + timedelta(hours=1)
+    lidas = list(servicos.telemetria.percorrer(maquina_id, antes, depois, janela=timedelta(minutes=7)))
     assert sorted(doc["dados_sensor"]["rpm"] for doc in lidas) == [float(i) for i in range(7)]
-    assert list(servicos.telemetria.percorrer(maquina_id, momento + timedelta(seconds=1))) == []
+    assert list(servicos.telemetria.percorrer(maquina_id, momento + timedelta(milliseconds=1), depois)) == []
     assert len(list(servicos.telemetria.percorrer(maquina_id, momento, momento))) == 7
+
+
+def test_percorrer_em_ordem_atravessando_janelas(servicos):
+    maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
+    base = validacao.agora_utc().replace(microsecond=0) - timedelta(hours=3)
+    itens = [(maquina_id, validacao.validar_leitura(dict(LEITURA, rpm=float(i), ts=(base + timedelta(minutes=7 * i)).isoformat())),
+              base) for i in range(20)]
+    servicos.telemetria.inserir_pedidos(itens)
+    lidas = list(servicos.telemetria.percorrer(maquina_id, base, base + timedelta(hours=3), janela=timedelta(minutes=30)))
+    assert [doc["dados_sensor"]["rpm"] for doc in lidas] == [float(i) for i in range(20)]
