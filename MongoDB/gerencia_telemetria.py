@@ -15,8 +15,11 @@ from . import validacao
 from .gerencia_BD import DADOS_SENSORES
 
 LIMITE_PADRAO = 100
-# An hour of 1 Hz data is 3,600 readings: a query nx-27017 answers in well under a second.
-JANELA_EXPORTACAO = timedelta(hours=1)
+# Export windows: a day of 1 Hz data is 86,400 readings. On nx-27017 every range query costs
+# time in proportion to the whole collection (~1 s at 1M readings), so windows are few and
+# large, and they double over empty stretches.
+JANELA_EXPORTACAO = timedelta(days=1)
+JANELA_EXPORTACAO_MAXIMA = timedelta(days=32)
 LIMITE_MAXIMO = 1000
 DUPLICATE_KEY = 11000
 
@@ -113,19 +116,23 @@ class GerenciaTelemetria:
                   .sort("chave_tempo", -1).limit(min(limite, LIMITE_MAXIMO)))
         return [publico(doc) for doc in cursor]
 
-    def percorrer(self, maquina_id, desde, ate, janela=JANELA_EXPORTACAO):
+    def percorrer(self, maquina_id, desde, ate, janela=JANELA_EXPORTACAO, lote=1000):
         """Every reading in [desde, ate], oldest first, one time window at a time (flat memory).
 
-        Each window is a short query of its own: nx-27017 sorts a whole range before returning
-        its first document (even with a limit), so one cursor over a million readings kept it
-        busy for minutes, long enough for the driver to give the server up and cancel the query.
+        Each window is a query of its own: nx-27017 sorts a whole range before returning its
+        first document (even with a limit), so one cursor over a million readings kept it busy
+        for minutes, long enough for the driver to give the server up and cancel the query.
         """
         projecao = {"_id": 0, "timestamp": 1, "recebido_em": 1, "seq": 1, "dados_sensor": 1}
-        inicio = desde
+        inicio, largura = desde, janela
         while inicio <= ate:
-            fim = min(inicio + janela - timedelta(milliseconds=1), ate)
+            fim = min(inicio + largura - timedelta(milliseconds=1), ate)
             filtro = {"chave_tempo": faixa_de_tempo(maquina_id, inicio, fim)}
-            yield from self.colecao.find(filtro, projecao).sort("chave_tempo", 1)
+            encontradas = 0
+            for doc in self.colecao.find(filtro, projecao).sort("chave_tempo", 1).batch_size(lote):
+                encontradas += 1
+                yield doc
+            largura = janela if encontradas else min(largura * 2, JANELA_EXPORTACAO_MAXIMA)
             inicio = fim + timedelta(milliseconds=1)
 
     def contar(self, maquina_id) -> int:
