@@ -114,5 +114,8 @@ def abrir_banco(cfg: dict, porta_propria=False) -> GerenciadorBD:
     pasta = Path(cfg["DATA_DIR"])
     porta = porta_livre() if porta_propria else cfg["EMBEDDED_MONGO_PORT"]
     embutido = BancoEmbutido(pasta / "databutcher.db", porta, pasta / "logs").iniciar()
-    cliente = MongoClient(embutido.uri, tz_aware=True, connect=False, serverSelectionTimeoutMS=5000)
+    # nx-27017 answers one query at a time: while it works through a long one, the driver's
+    # heartbeat waits. A short connect timeout would declare it dead and cancel the query.
+    cliente = MongoClient(embutido.uri, tz_aware=True, connect=False, serverSelectionTimeoutMS=5000,
+                          connectTimeoutMS=120_000)
     return GerenciadorBD(cliente, cfg["DB_NAME"], descricao=f"nx-27017 embutido em {pasta}", banco_embutido=embutido)

@@ -15,10 +15,10 @@ from . import validacao
 from .gerencia_BD import DADOS_SENSORES
 
 LIMITE_PADRAO = 100
-# Export windows: a day of 1 Hz data is 86,400 readings. On nx-27017 every range query costs
-# time in proportion to the whole collection (~1 s at 1M readings), so windows are few and
-# large, and they double over empty stretches.
-JANELA_EXPORTACAO = timedelta(days=1)
+# Export windows: six hours of 1 Hz data are 21,600 readings. On nx-27017 every range query costs
+# time in proportion to the whole collection (~1 s at 1M readings), so windows are not small,
+# and they double over empty stretches.
+JANELA_EXPORTACAO = timedelta(hours=6)
 JANELA_EXPORTACAO_MAXIMA = timedelta(days=32)
 LIMITE_MAXIMO = 1000
 DUPLICATE_KEY = 11000
