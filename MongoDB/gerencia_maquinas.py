@@ -174,6 +174,15 @@ class GerenciaMaquinas:
         if resultado.matched_count == 0:
             raise MaquinaNaoEncontrada()
 
+    def definir_limites(self, maquina_id, limites: dict) -> dict:
+        """Narrow a machine's start limits (validated by validacao.validar_limites_partida)."""
+        campos = {f"limites.{campo}": faixa for campo, faixa in limites.items()}
+        doc = self.colecao.find_one_and_update({"_id": self._oid(maquina_id)}, {"$set": campos},
+                                               return_document=ReturnDocument.AFTER)
+        if doc is None:
+            raise MaquinaNaoEncontrada()
+        return self.publico(doc)
+
     def salvar_configuracoes(self, maquina_id, configuracoes, status=None):
         campos = {"configuracoes": configuracoes}
         if status is not None:

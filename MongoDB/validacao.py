@@ -110,6 +110,24 @@ def validar_leitura(dados, agora=None) -> dict:
     return leitura
 
 
+def validar_limites_partida(dados) -> dict:
+    """Per-machine start limits: [min, max] inside the default ranges (the firmware enforces those too)."""
+    if not isinstance(dados, dict) or not dados:
+        raise DadosInvalidos("Informe ao menos um limite: voltagem, velocidade ou temperatura")
+    limites = {}
+    for campo, faixa in dados.items():
+        if campo not in LIMITES_PARTIDA_PADRAO:
+            raise DadosInvalidos(f"Limite desconhecido: '{campo}'", campo)
+        padrao_min, padrao_max = LIMITES_PARTIDA_PADRAO[campo]
+        if not isinstance(faixa, list) or len(faixa) != 2:
+            raise DadosInvalidos(f"O limite '{campo}' deve ser [mínimo, máximo]", campo)
+        minimo, maximo = (numero(valor, campo, padrao_min, padrao_max) for valor in faixa)
+        if minimo > maximo:
+            raise DadosInvalidos(f"O limite '{campo}' tem o mínimo acima do máximo", campo)
+        limites[campo] = [minimo, maximo]
+    return limites
+
+
 def validar_parametros_partida(dados, limites=None) -> dict:
     """Check start parameters against the machine's limits (the defaults when it has none)."""
     if not isinstance(dados, dict):

@@ -50,6 +50,14 @@ def liberar(maquina_id):
     return jsonify({"message": "Máquina liberada"})
 
 
+@bp.put("/admin/machines/<maquina_id>/limits")
+@admin_required
+def definir_limites(maquina_id):
+    """Admins: narrow the start limits of one machine, e.g. {"temperatura": [20, 90]}."""
+    limites = validacao.validar_limites_partida(corpo_json())
+    return jsonify({"maquina": servicos().maquinas.definir_limites(maquina_id, limites)})
+
+
 @bp.post("/admin/machines")
 @admin_required
 def criar():

@@ -178,3 +178,11 @@ def test_percorrer_em_ordem_atravessando_janelas(servicos):
     servicos.telemetria.inserir_pedidos(itens)
     lidas = list(servicos.telemetria.percorrer(maquina_id, base, base + timedelta(hours=3), janela=timedelta(minutes=30)))
     assert [doc["dados_sensor"]["rpm"] for doc in lidas] == [float(i) for i in range(20)]
+
+
+def test_limites_por_maquina_estreitam_so_o_campo_pedido(servicos):
+    maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
+    publica = servicos.maquinas.definir_limites(maquina_id, validacao.validar_limites_partida({"temperatura": [20, 90]}))
+    assert publica["limites"] == {"voltagem": [220, 380], "velocidade": [500, 3000], "temperatura": [20.0, 90.0]}
+    limites = servicos.maquinas.limites_partida(servicos.maquinas.buscar(maquina_id))
+    assert limites["temperatura"] == (20.0, 90.0) and limites["voltagem"] == (220, 380)

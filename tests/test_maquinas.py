@@ -86,3 +86,22 @@ def test_apenas_admin_cria_maquina_pela_api(client, atores, servicos, tmp_path, 
     assert corpo["segredo"] in corpo["link"] and corpo["maquina"]["id"] in corpo["link"]
     guardada = servicos.bd.colecao("maquinas").find_one({"fabricante": "WEG"})
     assert corpo["token_dispositivo"] not in str(guardada) and corpo["segredo"] not in str(guardada)
+
+
+def test_admin_estreita_os_limites_de_partida_de_uma_maquina(client, atores, servicos):
+    admin = atores.usuario("chefe")
+    servicos.usuarios.definir_papel("chefe", "admin")
+    dono = atores.usuario()
+    maquina = atores.maquina_de(dono)
+    url = f"/api/admin/machines/{maquina['id']}/limits"
+    assert_envelope(client.put(url, headers=dono["headers"], json={"temperatura": [20, 90]}), 403)
+    for corpo in ({"temperatura": [20, 150]}, {"temperatura": [90, 30]}, {"pressao": [1, 2]}, {"voltagem": 300}, {}):
+        assert_envelope(client.put(url, headers=admin["headers"], json=corpo), 400)
+    resposta = client.put(url, headers=admin["headers"], json={"temperatura": [20, 90], "velocidade": [500, 1800]})
+    assert resposta.status_code == 200
+    assert resposta.get_json()["maquina"]["limites"] == {"voltagem": [220, 380], "velocidade": [500.0, 1800.0],
+                                                         "temperatura": [20.0, 90.0]}
+    servicos.maquinas.registrar_estado(maquina["id"], "parada")
+    acima = client.post(f"/api/machines/{maquina['id']}/start", headers=dono["headers"],
+                        json={"voltagem": 380, "velocidade": 2000, "temperatura": 60})
+    assert assert_envelope(acima, 400)["campo"] == "velocidade"
