@@ -13,9 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from .gerencia_BD import AGREGADOS_HORA, AGREGADOS_MINUTO, DADOS_SENSORES
 from .gerencia_telemetria import chave_tempo, faixa_de_tempo
-from .validacao import LIMITES_SENSORES
-
-SENSORES = tuple(LIMITES_SENSORES)
+from .validacao import SENSORES
 MINUTO_MS, HORA_MS = 60_000, 3_600_000
 # Which data answers a chart: the finest whose document count stays small.
 BRUTO_ATE = timedelta(hours=1)
@@ -36,10 +34,6 @@ class GerenciaAgregados:
         self.minuto = bd.colecao(AGREGADOS_MINUTO)
         self.hora = bd.colecao(AGREGADOS_HORA)
         self.brutos = bd.colecao(DADOS_SENSORES)
-
-    def acumular(self, leituras):
-        """Add stored readings [(maquina_id, dados_sensor, timestamp)] to their buckets now."""
-        self.gravar(somar(leituras))
 
     def gravar(self, parciais: dict):
         """Apply partial buckets from `somar`: one upsert per (resolution, machine, bucket)."""

@@ -18,6 +18,7 @@ LIMITES_SENSORES = {
     "rpm": (0.0, 20000.0),  # rotações por minuto
 }
 UNIDADES_SENSORES = {"tensao": "V", "vibracao": "mm/s", "temperatura": "°C", "rpm": "rpm"}
+SENSORES = tuple(LIMITES_SENSORES)  # the order every table, CSV and chart uses
 
 # Start parameters: defaults of the original project, overridable per machine.
 LIMITES_PARTIDA_PADRAO = {

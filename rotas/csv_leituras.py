@@ -2,11 +2,10 @@
 import csv
 import io
 
-from MongoDB.validacao import UNIDADES_SENSORES
+from MongoDB.validacao import SENSORES
 
 from .json import iso
 
-SENSORES = tuple(UNIDADES_SENSORES)  # tensao, vibracao, temperatura, rpm
 CABECALHO = ["timestamp_utc", "horario_local", "tensao_V", "vibracao_mm_s", "temperatura_C", "rpm", "seq",
              "recebido_em_utc"]
 
