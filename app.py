@@ -15,13 +15,14 @@ from flask_cors import CORS
 from config import ConfiguracaoInvalida, ler_configuracao
 from MongoDB.erros import BancoEmbutidoIndisponivel
 from MongoDB.gerencia_BD import GerenciadorBD, abrir_banco
-from MongoDB.ingestao import Contadores
-from MongoDB.servicos import criar_servicos
+from mqtt.adaptador import registrar_mqtt
+from mqtt.broker_embutido import BrokerIndisponivel
+from nucleo.servicos import criar_servicos
 from rotas import registrar_blueprints
+from rotas.conversores import registrar_conversores
 from rotas.erros import registrar_tratadores_de_erro
-from rotas.broker_embutido import BrokerIndisponivel
 from rotas.json import ProvedorJSON
-from rotas.mqtt import iniciar_mqtt
+from rotas.ganchos import registrar_ganchos_das_paginas
 
 log = logging.getLogger("databutcher")
 
@@ -33,11 +34,13 @@ def create_app(config=None, mongo_client=None):
     app.config.update(ler_configuracao())
     app.config.update(config or {})
     configurar_logs(app)
-    registrar_banco(app, mongo_client)
+    registrar_servicos(app, mongo_client)
     registrar_extensoes(app)
+    registrar_conversores(app)
     registrar_blueprints(app)
+    registrar_ganchos_das_paginas(app)
     registrar_tratadores_de_erro(app)
-    iniciar_mqtt(app)
+    registrar_mqtt(app)
     return app
 
 
@@ -49,8 +52,8 @@ def configurar_logs(app):
         logging.getLogger(ruidoso).setLevel(logging.WARNING)
 
 
-def registrar_banco(app, mongo_client):
-    """One GerenciadorBD (one MongoClient) per app; indexes are created at start-up."""
+def registrar_servicos(app, mongo_client):
+    """One GerenciadorBD (one MongoClient) per app, its indexes, and the managers and writer over it."""
     if mongo_client is not None:
         bd = GerenciadorBD(mongo_client, app.config["DB_NAME"], descricao=type(mongo_client).__module__)
     else:
@@ -58,8 +61,7 @@ def registrar_banco(app, mongo_client):
         atexit.register(bd.fechar)
     bd.criar_indices()
     bd.aplicar_retencao(app.config["RETENCAO_DIAS_BRUTOS"], app.config["RETENCAO_DIAS_AGREGADOS"])
-    app.extensions["contadores"] = Contadores()
-    servicos = criar_servicos(bd, app.config, app.extensions["contadores"])
+    servicos = criar_servicos(bd, app.config)
     app.extensions["databutcher"] = servicos
     # atexit runs last-registered first: the writer flushes before the database closes.
     atexit.register(servicos.encerrar)
@@ -79,7 +81,7 @@ def main():
     try:
         aplicacao = create_app()
     except (ConfiguracaoInvalida, BancoEmbutidoIndisponivel, BrokerIndisponivel) as erro:
-        logging.getLogger("databutcher").error("Não foi possível iniciar: %s", erro)
+        log.error("Não foi possível iniciar: %s", erro)
         return 1
     # threaded and no reloader: one process keeps its single MQTT client (see README, "Production").
     aplicacao.run(host=aplicacao.config["HOST"], port=aplicacao.config["PORT"], threaded=True, use_reloader=False)

@@ -1,8 +1,9 @@
 """Every DataButcher setting, read from the environment (and `.env`) in one place.
 
-`ler_configuracao()` returns a plain dict of upper-case keys that both the Flask
-app (`app.config`) and the console (`main.py`) use, so they always agree on the
-database, the data folder and the limits.
+`ler_configuracao()` returns a plain dict that both the Flask app (`app.config`) and the
+console (`main.py`) use, so they always agree on the database, the data folder and the
+limits. Each key is spelled as the environment variable that sets it (`.env.example`
+documents them all); `em_producao(cfg)` says whether DATABUTCHER_ENV is production.
 """
 import json
 import logging
@@ -13,6 +14,8 @@ from pathlib import Path
 from urllib.parse import quote_plus
 
 from dotenv import load_dotenv
+
+from nucleo.contrato import FUSO_PADRAO
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +76,15 @@ def _segredos_de_desenvolvimento(pasta_dados: Path) -> dict:
         return json.loads(arquivo.read_text())
     pasta_dados.mkdir(parents=True, exist_ok=True)
     gerados = {"SECRET_KEY": secrets.token_hex(32), "JWT_SECRET_KEY": secrets.token_hex(32)}
-    arquivo.write_text(json.dumps(gerados))
-    arquivo.chmod(0o600)
+    # Created 0600 in one step: the keys are never readable by others, not even for a moment.
+    descritor = os.open(arquivo, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descritor, "w") as saida:
+        json.dump(gerados, saida)
     return gerados
+
+
+def em_producao(cfg) -> bool:
+    return cfg.get("DATABUTCHER_ENV") == "production"
 
 
 def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
@@ -85,21 +94,22 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
             load_dotenv(RAIZ / ".env")
         ambiente = os.environ
 
-    producao = _texto(ambiente, "DATABUTCHER_ENV", "development").lower() == "production"
+    ambiente_execucao = _texto(ambiente, "DATABUTCHER_ENV", "development").lower()
+    producao = ambiente_execucao == "production"
     pasta_dados = _caminho(ambiente, "DATA_DIR", "data")
     host = _texto(ambiente, "HOST", "127.0.0.1")
     porta = _inteiro(ambiente, "PORT", 5000)
 
     cfg = {
-        "PRODUCAO": producao,
+        "DATABUTCHER_ENV": ambiente_execucao,
         "HOST": host,
         "PORT": porta,
-        "URL_PUBLICA": _texto(ambiente, "PUBLIC_URL", f"http://{host}:{porta}").rstrip("/"),
+        "PUBLIC_URL": _texto(ambiente, "PUBLIC_URL", f"http://{host}:{porta}").rstrip("/"),
         "DATA_DIR": str(pasta_dados),
         "QRCODE_DIR": str(_caminho(ambiente, "QRCODE_DIR", "Qrcode")),
         "SECRET_KEY": _texto(ambiente, "SECRET_KEY"),
         "JWT_SECRET_KEY": _texto(ambiente, "JWT_SECRET_KEY"),
-        "JWT_HORAS_VALIDADE": _inteiro(ambiente, "JWT_EXPIRES_HOURS", 12),
+        "JWT_EXPIRES_HOURS": _inteiro(ambiente, "JWT_EXPIRES_HOURS", 12),
         "BCRYPT_ROUNDS": _inteiro(ambiente, "BCRYPT_ROUNDS", 12),
         "MONGO_URI": _uri_mongo(ambiente),
         "DB_NAME": _texto(ambiente, "DB_NAME", "DataButcherDB"),
@@ -118,11 +128,15 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "RETENCAO_DIAS_BRUTOS": _inteiro(ambiente, "RETENCAO_DIAS_BRUTOS", 35),
         "RETENCAO_DIAS_AGREGADOS": _inteiro(ambiente, "RETENCAO_DIAS_AGREGADOS", 730),
         "FILA_GRAVACAO": _inteiro(ambiente, "FILA_GRAVACAO", 50_000),
-        "COMANDO_VALIDADE_S": _inteiro(ambiente, "COMMAND_TTL_SECONDS", 30),
-        "FUSO_HORARIO": _texto(ambiente, "TIMEZONE", "America/Sao_Paulo"),
+        "COMMAND_TTL_SECONDS": _inteiro(ambiente, "COMMAND_TTL_SECONDS", 30),
+        "TIMEZONE": _texto(ambiente, "TIMEZONE", FUSO_PADRAO),
+        "SSE_INTERVALO_S": _inteiro(ambiente, "SSE_INTERVALO_S", 2),
+        "SSE_VIDA_MAXIMA_S": _inteiro(ambiente, "SSE_VIDA_MAXIMA_S", 600),
         "MAX_CONTENT_LENGTH": _inteiro(ambiente, "MAX_CONTENT_LENGTH", 64 * 1024),
         "CORS_ORIGINS": _texto(ambiente, "CORS_ORIGINS"),
-        "SESSION_COOKIE_SECURE": _booleano(ambiente, "COOKIE_SECURE", producao),
+        # COOKIE_SECURE is the name older .env files use.
+        "SESSION_COOKIE_SECURE": _booleano(ambiente, "SESSION_COOKIE_SECURE",
+                                           _booleano(ambiente, "COOKIE_SECURE", producao)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
     }
@@ -134,7 +148,7 @@ def _validar_segredos(cfg: dict, pasta_dados: Path) -> None:
     """Production refuses missing or placeholder keys; development generates and keeps its own."""
     for chave in ("SECRET_KEY", "JWT_SECRET_KEY"):
         valor = cfg[chave]
-        if cfg["PRODUCAO"]:
+        if em_producao(cfg):
             if valor is None or valor.lower() in SEGREDOS_PROIBIDOS or len(valor) < 32:
                 raise ConfiguracaoInvalida(
                     f"{chave} precisa ser definido com pelo menos 32 caracteres aleatórios em produção"

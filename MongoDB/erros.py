@@ -1,65 +1,91 @@
-"""Domain exceptions raised by the managers; the web layer maps each to an HTTP status."""
+"""Domain exceptions: what went wrong, as a text key with its values and the HTTP status it means.
+
+No text lives here: `nucleo/mensagens.py` turns the key into a sentence in the caller's
+language (the API, the pages and the console all render through it), and the one error
+handler in `rotas/erros.py` puts it in the envelope with `status` and `campo`.
+"""
 
 
 class ErroDominio(Exception):
-    """Base of every expected, user-facing failure."""
+    """Base of every expected, user-facing failure: `chave` names the message, `valores` fill it."""
 
     status = 400
+    chave = "erro_generico"
 
-    def __init__(self, mensagem, campo=None):
-        super().__init__(mensagem)
-        self.mensagem = mensagem
+    def __init__(self, chave=None, campo=None, **valores):
+        self.chave = chave or type(self).chave
         self.campo = campo
+        self.valores = valores
+        super().__init__(self.chave, campo, valores)
+
+    def __str__(self):
+        detalhes = ", ".join(f"{nome}={valor!r}" for nome, valor in self.valores.items())
+        return f"{self.chave}({self.campo or ''}{'; ' + detalhes if detalhes else ''})"
 
 
 class DadosInvalidos(ErroDominio):
     status = 400
+    chave = "dados_invalidos"
 
 
-class NaoEncontrado(ErroDominio):
-    status = 404
-
-
-class MaquinaNaoEncontrada(NaoEncontrado):
-    def __init__(self, mensagem="Máquina não encontrada"):
-        super().__init__(mensagem)
-
-
-class UsuarioNaoEncontrado(NaoEncontrado):
-    def __init__(self, mensagem="Usuário não encontrado"):
-        super().__init__(mensagem)
-
-
-class Conflito(ErroDominio):
-    status = 409
-
-
-class UsuarioDuplicado(Conflito):
-    pass
-
-
-class MaquinaDeOutroUsuario(Conflito):
-    def __init__(self, mensagem="Esta máquina já pertence a outro usuário"):
-        super().__init__(mensagem)
-
-
-class MaquinaOffline(Conflito):
-    def __init__(self, mensagem="Máquina offline: nenhum sinal dentro do tempo limite"):
-        super().__init__(mensagem)
+class NaoAutenticado(ErroDominio):
+    status = 401
+    chave = "autenticacao_necessaria"
 
 
 class AcessoNegado(ErroDominio):
     status = 403
+    chave = "acesso_negado"
 
 
 class SegredoInvalido(AcessoNegado):
-    def __init__(self, mensagem="Segredo de associação inválido"):
-        super().__init__(mensagem)
+    chave = "segredo_invalido"
 
 
 class TokenDispositivoInvalido(AcessoNegado):
-    def __init__(self, mensagem="Token do dispositivo não corresponde a esta máquina"):
-        super().__init__(mensagem)
+    chave = "token_dispositivo_invalido"
+
+
+class NaoEncontrado(ErroDominio):
+    status = 404
+    chave = "nao_encontrado"
+
+
+class MaquinaNaoEncontrada(NaoEncontrado):
+    chave = "maquina_nao_encontrada"
+
+
+class UsuarioNaoEncontrado(NaoEncontrado):
+    chave = "usuario_nao_encontrado"
+
+
+class Conflito(ErroDominio):
+    status = 409
+    chave = "conflito"
+
+
+class UsuarioDuplicado(Conflito):
+    chave = "usuario_duplicado"
+
+
+class MaquinaDeOutroUsuario(Conflito):
+    chave = "maquina_de_outro_usuario"
+
+
+class MaquinaOffline(Conflito):
+    chave = "maquina_offline"
+
+
+class CorpoNaoJson(ErroDominio):
+    status = 415
+    chave = "corpo_nao_json"
+
+
+class Indisponivel(ErroDominio):
+    """The request is fine but a part of the product cannot serve it now: try again later."""
+
+    status = 503
+    chave = "servico_indisponivel"
 
 
 class BancoEmbutidoIndisponivel(RuntimeError):

@@ -3,13 +3,14 @@
 Backends: a real MongoDB (MONGO_URI, Atlas or local), the embedded nx-27017
 server (no MONGO_URI), or a client injected by the tests (mongomock).
 nx-27017 gives silent wrong answers on a few things, so the data model avoids them
-(docs/banco-embutido.md lists each, tests/test_gerenciadores.py proves the rules):
+(docs/dados.md lists each, tests/test_gerenciadores.py proves the rules):
 references are strings (equality on an ObjectId outside `_id` finds nothing),
 "no owner" is "" (equality with None misses stored nulls), no booleans are
 written by updates (`$set` turns them into 0/1), and datetimes written by updates
 go inside a sub-document (see `carimbo`).
 """
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 
 from pymongo import ASCENDING, DESCENDING, MongoClient
@@ -26,6 +27,12 @@ REGISTROS_MANUAIS = "registros_manuais"
 COMANDOS = "comandos"
 AGREGADOS_MINUTO = "agregados_minuto"
 AGREGADOS_HORA = "agregados_hora"
+
+
+def agora_utc() -> datetime:
+    """Now, aware UTC, truncated to the millisecond BSON keeps (stored == returned)."""
+    momento = datetime.now(timezone.utc)
+    return momento.replace(microsecond=momento.microsecond // 1000 * 1000)
 
 
 def carimbo(momento) -> dict:

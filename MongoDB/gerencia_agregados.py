@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from .gerencia_BD import AGREGADOS_HORA, AGREGADOS_MINUTO, DADOS_SENSORES
 from .gerencia_telemetria import chave_tempo, faixa_de_tempo
-from .validacao import SENSORES
+
 MINUTO_MS, HORA_MS = 60_000, 3_600_000
 # Which data answers a chart: the finest whose document count stays small.
 BRUTO_ATE = timedelta(hours=1)
@@ -30,13 +30,16 @@ def _data(milissegundos: int) -> datetime:
 
 
 class GerenciaAgregados:
-    def __init__(self, bd):
+    """Rollup buckets of the sensors in `sensores` (nucleo/contrato.py), written by the writer."""
+
+    def __init__(self, bd, sensores):
+        self.sensores = tuple(sensores)
         self.minuto = bd.colecao(AGREGADOS_MINUTO)
         self.hora = bd.colecao(AGREGADOS_HORA)
         self.brutos = bd.colecao(DADOS_SENSORES)
 
     def gravar(self, parciais: dict):
-        """Apply partial buckets from `somar`: one upsert per (resolution, machine, bucket)."""
+        """Apply partial buckets (nucleo/agregacao.py `somar`): one upsert per (resolution, machine, bucket)."""
         colecoes = {MINUTO_MS: self.minuto, HORA_MS: self.hora}
         for (largura, maquina_id, inicio), parcial in parciais.items():
             chave = chave_tempo(maquina_id, milissegundos=inicio)
@@ -69,58 +72,33 @@ class GerenciaAgregados:
             fonte, blocos, resolucao_ms = "hora", self._de_baldes(self.hora, maquina_id, inicio_ms, fim_ms), HORA_MS
         largura_ms = max(resolucao_ms, -(-(fim_ms - inicio_ms) // pontos_maximos))
         largura_ms = -(-largura_ms // resolucao_ms) * resolucao_ms  # whole source buckets only
-        pontos = _reagrupar(blocos, largura_ms)
+        pontos = _reagrupar(blocos, largura_ms, self.sensores)
         lacuna_ms = max(2 * largura_ms, silencio_s * 1000)
-        return {"fonte": fonte, "largura_s": largura_ms / 1000, "pontos": _com_lacunas(pontos, largura_ms, lacuna_ms)}
+        return {"fonte": fonte, "largura_s": largura_ms / 1000,
+                "pontos": _com_lacunas(pontos, largura_ms, lacuna_ms, self.sensores)}
 
     def _de_brutos(self, maquina_id, desde, ate):
         cursor = self.brutos.find({"chave_tempo": faixa_de_tempo(maquina_id, desde, ate)},
                                   {"dados_sensor": 1, "timestamp": 1, "_id": 0}).sort("chave_tempo", 1)
         for doc in cursor:
             sensores = doc["dados_sensor"]
-            yield _ms(doc["timestamp"]), 1, {s: (sensores[s], sensores[s], sensores[s]) for s in SENSORES}
+            yield _ms(doc["timestamp"]), 1, {s: (sensores[s], sensores[s], sensores[s]) for s in self.sensores}
 
-    @staticmethod
-    def _de_baldes(colecao, maquina_id, inicio_ms, fim_ms):
+    def _de_baldes(self, colecao, maquina_id, inicio_ms, fim_ms):
         faixa = {"$gte": chave_tempo(maquina_id, milissegundos=inicio_ms), "$lte": chave_tempo(maquina_id, milissegundos=fim_ms)}
         cursor = colecao.find({"chave": faixa}).sort("chave", 1)
         for doc in cursor:
-            yield doc["inicio"], doc["n"], {s: (doc[f"soma_{s}"], doc[f"min_{s}"], doc[f"max_{s}"]) for s in SENSORES}
+            yield doc["inicio"], doc["n"], {s: (doc[f"soma_{s}"], doc[f"min_{s}"], doc[f"max_{s}"]) for s in self.sensores}
 
 
-def somar(leituras, parciais=None) -> dict:
-    """Fold readings into in-memory partial buckets keyed (resolution, machine, bucket start).
-
-    The writer keeps these for a couple of seconds and writes each bucket once,
-    instead of two upserts per reading.
-    """
-    parciais = {} if parciais is None else parciais
-    for maquina_id, sensores, momento in leituras:
-        instante_ms = _ms(momento)
-        for largura in (MINUTO_MS, HORA_MS):
-            chave = (largura, maquina_id, instante_ms // largura * largura)
-            parcial = parciais.get(chave)
-            if parcial is None:
-                parcial = parciais[chave] = {"n": 0, **{f"soma_{s}": 0.0 for s in SENSORES},
-                                             **{f"min_{s}": sensores[s] for s in SENSORES},
-                                             **{f"max_{s}": sensores[s] for s in SENSORES}}
-            parcial["n"] += 1
-            for sensor in SENSORES:
-                valor = sensores[sensor]
-                parcial[f"soma_{sensor}"] += valor
-                parcial[f"min_{sensor}"] = min(parcial[f"min_{sensor}"], valor)
-                parcial[f"max_{sensor}"] = max(parcial[f"max_{sensor}"], valor)
-    return parciais
-
-
-def _reagrupar(blocos, largura_ms):
+def _reagrupar(blocos, largura_ms, sensores):
     """Merge source blocks (start, count, {sensor: (sum, min, max)}) into buckets of `largura_ms`."""
     pontos = []
     atual = None
     for inicio, contagem, valores in blocos:
         balde = inicio // largura_ms * largura_ms
         if atual is None or atual["inicio"] != balde:
-            atual = {"inicio": balde, "n": 0, **{s: [0.0, float("inf"), float("-inf")] for s in SENSORES}}
+            atual = {"inicio": balde, "n": 0, **{s: [0.0, float("inf"), float("-inf")] for s in sensores}}
             pontos.append(atual)
         atual["n"] += contagem
         for sensor, (soma, minimo, maximo) in valores.items():
@@ -129,14 +107,14 @@ def _reagrupar(blocos, largura_ms):
             acumulado[1] = min(acumulado[1], minimo)
             acumulado[2] = max(acumulado[2], maximo)
     return [{"t": _data(p["inicio"]), "n": p["n"],
-             **{s: {"min": p[s][1], "med": p[s][0] / p["n"], "max": p[s][2]} for s in SENSORES}} for p in pontos]
+             **{s: {"min": p[s][1], "med": p[s][0] / p["n"], "max": p[s][2]} for s in sensores}} for p in pontos]
 
 
-def _com_lacunas(pontos, largura_ms, lacuna_ms):
+def _com_lacunas(pontos, largura_ms, lacuna_ms, sensores):
     """Insert one empty point where consecutive buckets are more than `lacuna_ms` apart."""
     resultado = []
     for ponto in pontos:
         if resultado and _ms(ponto["t"]) - _ms(resultado[-1]["t"]) > lacuna_ms:
-            resultado.append({"t": _data(_ms(resultado[-1]["t"]) + largura_ms), "n": 0, **{s: None for s in SENSORES}})
+            resultado.append({"t": _data(_ms(resultado[-1]["t"]) + largura_ms), "n": 0, **{s: None for s in sensores}})
         resultado.append(ponto)
     return resultado

@@ -3,23 +3,19 @@ from datetime import timedelta
 
 from bson import ObjectId
 
-from . import validacao
-from .gerencia_BD import COMANDOS, carimbo, ler_carimbo
-
-COMANDOS_VALIDOS = {"start", "stop", "reset"}
-# The machine state that proves the device carried a command out.
-ESTADO_ESPERADO = {"start": "iniciada", "stop": "parada", "reset": "parada"}
+from .gerencia_BD import COMANDOS, agora_utc, carimbo, ler_carimbo
 
 
 class GerenciaComandos:
     """Records every command so the operator can see whether the device obeyed."""
 
-    def __init__(self, bd):
+    def __init__(self, bd, estado_esperado):
         self.colecao = bd.colecao(COMANDOS)
+        self.estado_esperado = estado_esperado  # command -> the machine state that confirms it
 
     def registrar(self, maquina_id, usuario_id, comando, parametros=None, validade_s=30) -> dict:
         """Store a command about to be published, state 'enviado', with its expiry."""
-        agora = validacao.agora_utc()
+        agora = agora_utc()
         doc = {
             "maquina_id": maquina_id,
             "usuario_id": usuario_id,
@@ -38,8 +34,8 @@ class GerenciaComandos:
 
     def confirmar_por_estado(self, maquina_id, estado_maquina, agora=None) -> int:
         """A status message confirms the pending, unexpired commands it satisfies."""
-        agora = agora or validacao.agora_utc()
-        comandos = [nome for nome, esperado in ESTADO_ESPERADO.items() if esperado == estado_maquina]
+        agora = agora or agora_utc()
+        comandos = [nome for nome, esperado in self.estado_esperado.items() if esperado == estado_maquina]
         if not comandos:
             return 0
         resultado = self.colecao.update_many(
@@ -49,7 +45,7 @@ class GerenciaComandos:
         return resultado.modified_count
 
     def listar(self, maquina_id, usuario_id, limite=20) -> list:
-        agora = validacao.agora_utc()
+        agora = agora_utc()
         cursor = self.colecao.find({"maquina_id": maquina_id, "usuario_id": usuario_id}).sort([("criado_em", -1), ("_id", -1)]).limit(limite)
         return [self.publico(doc, agora) for doc in cursor]
 

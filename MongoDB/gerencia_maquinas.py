@@ -8,11 +8,9 @@ from datetime import timedelta
 from bson import ObjectId
 from pymongo import ReturnDocument
 
-from . import validacao
 from .erros import MaquinaDeOutroUsuario, MaquinaNaoEncontrada, SegredoInvalido, TokenDispositivoInvalido
-from .gerencia_BD import MAQUINAS, carimbo, ler_carimbo
+from .gerencia_BD import MAQUINAS, agora_utc, carimbo, ler_carimbo
 
-ESTADOS_MAQUINA = {"iniciada", "parada"}
 # A free machine has owner "" (not None): nx-27017 does not match {"campo": None} on stored nulls.
 LIVRE = ""
 # Device tokens are checked on every reading; their hashes are remembered this long per process.
@@ -32,12 +30,19 @@ def _confere(segredo, resumo_guardado) -> bool:
 
 
 class GerenciaMaquinas:
-    """The `maquinas` collection. Owner ids are stored as strings (see gerencia_BD)."""
+    """The `maquinas` collection. Owner ids are stored as strings (see gerencia_BD).
 
-    def __init__(self, bd, heartbeat_timeout=45):
+    `configuracao_padrao` and `limites_padrao` are what a new machine starts with (nucleo/contrato.py);
+    `relogio` is the monotonic clock of the token cache (tests move it).
+    """
+
+    def __init__(self, bd, configuracao_padrao, limites_padrao, heartbeat_timeout=45, relogio=time.monotonic):
         self.colecao = bd.colecao(MAQUINAS)
+        self.configuracao_padrao = dict(configuracao_padrao)
+        self.limites_padrao = {campo: list(faixa) for campo, faixa in limites_padrao.items()}
         self.heartbeat_timeout = timedelta(seconds=heartbeat_timeout)
-        self._tokens = {}  # maquina_id -> (token_hash, valid until, monotonic)
+        self.relogio = relogio
+        self._tokens = {}  # maquina_id -> (token_hash, valid until on `relogio`)
 
     # ---- views -------------------------------------------------------------
     def esta_online(self, doc, agora=None) -> bool:
@@ -46,7 +51,7 @@ class GerenciaMaquinas:
         desconectada = ler_carimbo(doc.get("desconectada_em"))
         if visto is None or (desconectada is not None and desconectada >= visto):
             return False
-        agora = agora or validacao.agora_utc()
+        agora = agora or agora_utc()
         return agora - visto <= self.heartbeat_timeout
 
     def publico(self, doc, agora=None) -> dict:
@@ -60,25 +65,26 @@ class GerenciaMaquinas:
             "online": self.esta_online(doc, agora),
             "last_heartbeat": ler_carimbo(doc.get("last_heartbeat")),
             "ultima_leitura": doc.get("ultima_leitura"),
-            "configuracoes": doc.get("configuracoes", dict(validacao.CONFIGURACAO_RESET)),
+            "configuracoes": doc.get("configuracoes") or dict(self.configuracao_padrao),
             "limites": {campo: list(faixa) for campo, faixa in self._limites(doc).items()},
         }
 
-    @staticmethod
-    def _limites(doc) -> dict:
-        return {campo: tuple(faixa) for campo, faixa in doc.get("limites", validacao.LIMITES_PARTIDA_PADRAO).items()}
+    def _limites(self, doc) -> dict:
+        return {campo: tuple(faixa) for campo, faixa in (doc.get("limites") or self.limites_padrao).items()}
 
     def limites_partida(self, doc) -> dict:
+        """The machine's start limits as {campo: (min, max)}."""
         return self._limites(doc)
 
     # ---- admin -------------------------------------------------------------
     def criar(self, fabricante, modelo) -> dict:
-        """Create a machine; the claim secret and device token are returned once, stored hashed."""
+        """Create a machine (names already validated); the claim secret and device token are returned
+        once, stored hashed."""
         segredo = secrets.token_urlsafe(12)
         token = secrets.token_urlsafe(32)
         doc = {
-            "fabricante": validacao.texto(fabricante, "fabricante", 80),
-            "modelo": validacao.texto(modelo, "modelo", 80),
+            "fabricante": fabricante,
+            "modelo": modelo,
             "segredo_hash": resumo_segredo(segredo),
             "token_hash": resumo_segredo(token),
             "id_usuario": LIVRE,
@@ -86,9 +92,9 @@ class GerenciaMaquinas:
             "status": "parada",
             "last_heartbeat": None,
             "ultima_leitura": None,
-            "configuracoes": dict(validacao.CONFIGURACAO_RESET),
-            "limites": {campo: list(faixa) for campo, faixa in validacao.LIMITES_PARTIDA_PADRAO.items()},
-            "criada_em": validacao.agora_utc(),
+            "configuracoes": dict(self.configuracao_padrao),
+            "limites": {campo: list(faixa) for campo, faixa in self.limites_padrao.items()},
+            "criada_em": agora_utc(),
         }
         doc["_id"] = self.colecao.insert_one(doc).inserted_id
         return {"maquina": self.publico(doc), "segredo": segredo, "token": token}
@@ -147,7 +153,7 @@ class GerenciaMaquinas:
         doc = self.colecao.find_one_and_update(
             {"_id": oid, "id_usuario": LIVRE},
             {"$set": {"id_usuario": usuario_id, "nome_maquina": nome_maquina,
-                      "reivindicada_em": carimbo(validacao.agora_utc())}},
+                      "reivindicada_em": carimbo(agora_utc())}},
             return_document=ReturnDocument.AFTER,
         )
         if doc is None:
@@ -155,7 +161,7 @@ class GerenciaMaquinas:
         return self.publico(doc), True
 
     def listar_do_usuario(self, usuario_id) -> list:
-        agora = validacao.agora_utc()
+        agora = agora_utc()
         return [self.publico(doc, agora) for doc in self.colecao.find({"id_usuario": usuario_id}).sort("nome_maquina", 1)]
 
     def buscar_do_usuario(self, maquina_id, usuario_id) -> dict:
@@ -175,7 +181,7 @@ class GerenciaMaquinas:
             raise MaquinaNaoEncontrada()
 
     def definir_limites(self, maquina_id, limites: dict) -> dict:
-        """Narrow a machine's start limits (validated by validacao.validar_limites_partida)."""
+        """Narrow a machine's start limits (validated by nucleo.validacao.validar_limites_partida)."""
         campos = {f"limites.{campo}": faixa for campo, faixa in limites.items()}
         doc = self.colecao.find_one_and_update({"_id": self._oid(maquina_id)}, {"$set": campos},
                                                return_document=ReturnDocument.AFTER)
@@ -199,18 +205,18 @@ class GerenciaMaquinas:
     def autenticar_dispositivo(self, maquina_id, token):
         """Refuse unless `token` is this machine's device token (another machine's is refused too)."""
         guardado = self._tokens.get(maquina_id)
-        if guardado is None or guardado[1] < time.monotonic():
+        if guardado is None or guardado[1] < self.relogio():
             doc = self.buscar(maquina_id)
             if doc is None:
                 raise MaquinaNaoEncontrada()
-            guardado = (doc.get("token_hash"), time.monotonic() + VALIDADE_CACHE_TOKEN_S)
+            guardado = (doc.get("token_hash"), self.relogio() + VALIDADE_CACHE_TOKEN_S)
             self._tokens[maquina_id] = guardado
         if not _confere(token, guardado[0]):
             raise TokenDispositivoInvalido()
 
     def registrar_estado(self, maquina_id, estado, agora=None) -> bool:
         """Apply a status message: iniciada/parada, or online/offline from the Last Will."""
-        agora = agora or validacao.agora_utc()
+        agora = agora or agora_utc()
         if estado == "offline":
             campos = {"desconectada_em": carimbo(agora)}
         elif estado == "online":

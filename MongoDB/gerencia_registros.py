@@ -1,9 +1,6 @@
 """Manual maintenance log (`registros_manuais`), private to the owner who wrote it."""
 
-from . import validacao
-from .gerencia_BD import REGISTROS_MANUAIS
-
-DESCRICAO_MAXIMA = 2000
+from .gerencia_BD import REGISTROS_MANUAIS, agora_utc
 
 
 class GerenciaRegistros:
@@ -13,11 +10,12 @@ class GerenciaRegistros:
         self.colecao = bd.colecao(REGISTROS_MANUAIS)
 
     def criar(self, maquina_id, usuario_id, descricao) -> dict:
+        """Store an entry (the description already validated) with the time it was written."""
         doc = {
             "maquina_id": maquina_id,
             "usuario_id": usuario_id,
-            "descricao": validacao.texto(descricao, "descricao", DESCRICAO_MAXIMA),
-            "timestamp": validacao.agora_utc(),
+            "descricao": descricao,
+            "timestamp": agora_utc(),
         }
         doc["_id"] = self.colecao.insert_one(doc).inserted_id
         return self.publico(doc)

@@ -11,8 +11,7 @@ from datetime import timedelta
 from bson import ObjectId
 from pymongo.errors import BulkWriteError
 
-from . import validacao
-from .gerencia_BD import DADOS_SENSORES
+from .gerencia_BD import DADOS_SENSORES, agora_utc
 
 LIMITE_PADRAO = 100
 # Export windows: six hours of 1 Hz data are 21,600 readings. On nx-27017 every range query costs
@@ -75,14 +74,14 @@ def publico(doc) -> dict:
 
 
 class GerenciaTelemetria:
-    """Stores validated readings (see validacao.validar_leitura) and reads them back."""
+    """Stores validated readings (nucleo.validacao.validar_leitura) and reads them back."""
 
     def __init__(self, bd):
         self.colecao = bd.colecao(DADOS_SENSORES)
 
     def inserir(self, maquina_id, leitura, recebido_em=None):
         """Store one reading; returns (id, duplicada). A retry returns the first copy's id."""
-        return self.inserir_pedidos([(maquina_id, leitura, recebido_em or validacao.agora_utc())])[0]
+        return self.inserir_pedidos([(maquina_id, leitura, recebido_em or agora_utc())])[0]
 
     def inserir_pedidos(self, itens) -> list:
         """Store many (maquina_id, leitura, recebido_em) in one `insert_many(ordered=False)`.
@@ -134,6 +133,3 @@ class GerenciaTelemetria:
                 yield doc
             largura = janela if encontradas else min(largura * 2, JANELA_EXPORTACAO_MAXIMA)
             inicio = fim + timedelta(milliseconds=1)
-
-    def contar(self, maquina_id) -> int:
-        return self.colecao.count_documents({"chave_tempo": faixa_de_tempo(maquina_id)})

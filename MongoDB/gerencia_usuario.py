@@ -1,19 +1,13 @@
-"""User accounts: registration, bcrypt passwords, roles and session revocation."""
-import re
-
+"""User accounts: bcrypt passwords, roles and session revocation (fields validated by nucleo/contas.py)."""
 import bcrypt
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from . import validacao
-from .erros import DadosInvalidos, UsuarioDuplicado, UsuarioNaoEncontrado
-from .gerencia_BD import MAQUINAS, USUARIOS
+from .erros import UsuarioDuplicado, UsuarioNaoEncontrado
+from .gerencia_BD import MAQUINAS, USUARIOS, agora_utc
 from .gerencia_maquinas import LIVRE
 
-PAPEIS = {"operador", "admin"}
-NOME_USUARIO = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
-# bcrypt only looks at the first 72 bytes; longer passwords would be silently truncated.
+# bcrypt only looks at the first 72 bytes: a longer password is never accepted, not silently cut.
 SENHA_MAX_BYTES = 72
 
 
@@ -32,21 +26,11 @@ def _publico(doc):
     }
 
 
-def validar_senha(senha, campo="senha"):
-    """Passwords: 8 characters to 72 bytes (the bcrypt limit)."""
-    if not isinstance(senha, str):
-        raise DadosInvalidos(f"O campo '{campo}' deve ser um texto", campo)
-    if len(senha) < 8:
-        raise DadosInvalidos(f"O campo '{campo}' deve ter pelo menos 8 caracteres", campo)
-    if len(senha.encode()) > SENHA_MAX_BYTES:
-        raise DadosInvalidos(f"O campo '{campo}' deve ter no máximo {SENHA_MAX_BYTES} bytes", campo)
-    return senha
-
-
 class GerenciaUsuario:
     """CRUD and authentication of `usuarios`."""
 
-    def __init__(self, bd, bcrypt_rounds=12):
+    def __init__(self, bd, preferencias_padrao, bcrypt_rounds=12):
+        self.preferencias_padrao = dict(preferencias_padrao)
         self.colecao = bd.colecao(USUARIOS)
         self.maquinas = bd.colecao(MAQUINAS)
         self.rounds = bcrypt_rounds
@@ -54,17 +38,7 @@ class GerenciaUsuario:
         self._hash_ficticio = bcrypt.hashpw(b"databutcher", bcrypt.gensalt(self.rounds))
 
     def criar(self, nome_usuario, senha, empresa, email, papel="operador") -> dict:
-        """Register a user; UsuarioDuplicado names the field that clashed."""
-        nome_usuario = validacao.texto(nome_usuario, "nome_usuario", 40)
-        if not NOME_USUARIO.match(nome_usuario):
-            raise DadosInvalidos("nome_usuario: 3 a 40 letras, números, '.', '_' ou '-'", "nome_usuario")
-        senha = validar_senha(senha)
-        empresa = validacao.texto(empresa, "empresa", 120)
-        email = validacao.texto(email, "email", 254).lower()
-        if not EMAIL.match(email):
-            raise DadosInvalidos("O campo 'email' não é um e-mail válido", "email")
-        if papel not in PAPEIS:
-            raise DadosInvalidos(f"Papel desconhecido: {papel}", "papel")
+        """Store a validated user; UsuarioDuplicado names the field that clashed."""
         doc = {
             "nome_usuario": nome_usuario,
             "senha": bcrypt.hashpw(senha.encode(), bcrypt.gensalt(self.rounds)).decode(),
@@ -72,16 +46,15 @@ class GerenciaUsuario:
             "email": email,
             "papel": papel,
             "versao_sessao": 0,
-            "preferencias": {"fuso_horario": "America/Sao_Paulo", "idioma": "pt-BR", "tema": "claro"},
-            "criado_em": validacao.agora_utc(),
+            "preferencias": dict(self.preferencias_padrao),
+            "criado_em": agora_utc(),
         }
         try:
             doc["_id"] = self.colecao.insert_one(doc).inserted_id
         except DuplicateKeyError:
             # Ask which one clashed: error texts differ between MongoDB, nx-27017 and mongomock.
             campo = "nome_usuario" if self.colecao.find_one({"nome_usuario": nome_usuario}) else "email"
-            rotulo = "nome de usuário" if campo == "nome_usuario" else "e-mail"
-            raise UsuarioDuplicado(f"Já existe um usuário com este {rotulo}", campo) from None
+            raise UsuarioDuplicado(f"usuario_duplicado_{campo}", campo) from None
         return _publico(doc)
 
     def autenticar(self, nome_usuario, senha):
@@ -106,19 +79,18 @@ class GerenciaUsuario:
         return [_publico(doc) for doc in self.colecao.find().sort("nome_usuario", 1)]
 
     def definir_papel(self, nome_usuario, papel) -> dict:
-        if papel not in PAPEIS:
-            raise DadosInvalidos(f"Papel desconhecido: {papel}", "papel")
+        """Give `nome_usuario` the (validated) role `papel`."""
         resultado = self.colecao.update_one({"nome_usuario": nome_usuario}, {"$set": {"papel": papel}})
         if resultado.matched_count == 0:
             raise UsuarioNaoEncontrado()
         return self.buscar_por_nome(nome_usuario)
 
     def alterar_senha(self, usuario_id, senha_atual, senha_nova) -> bool:
-        """Change the password when the current one matches; old sessions are revoked."""
+        """Change the password (the new one validated) when the current one matches; old sessions are revoked."""
         usuario = self.buscar_por_id(usuario_id)
         if usuario is None or self.autenticar(usuario["nome_usuario"], senha_atual) is None:
             return False
-        novo_hash = bcrypt.hashpw(validar_senha(senha_nova, "senha_nova").encode(), bcrypt.gensalt(self.rounds))
+        novo_hash = bcrypt.hashpw(senha_nova.encode(), bcrypt.gensalt(self.rounds))
         self.colecao.update_one({"_id": ObjectId(usuario_id)},
                                 {"$set": {"senha": novo_hash.decode()}, "$inc": {"versao_sessao": 1}})
         return True

@@ -23,7 +23,7 @@ from pathlib import Path
 from config import ler_configuracao
 from MongoDB.banco_embutido import porta_livre
 from MongoDB.gerencia_BD import abrir_banco
-from MongoDB.servicos import criar_servicos
+from nucleo.servicos import criar_servicos
 from tests.servidores import Mosquitto, esperar_porta
 
 RAIZ = Path(__file__).resolve().parent.parent

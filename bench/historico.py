@@ -3,9 +3,9 @@
     .venv/bin/python -m bench.historico [--dias 30] [--dias-brutos 1] [--repeticoes 15]
 
 The machine has `--dias` of 1 Hz readings in its rollups (minute and hour buckets, built
-with gerencia_agregados.somar/gravar exactly as the writer does) and the last
+with nucleo.agregacao.somar and GerenciaAgregados.gravar exactly as the writer does) and the last
 `--dias-brutos` of them as raw documents (gerencia_telemetria._documento, insert_many in
-bulk). Rollups are summed by gerencia_agregados.somar and inserted in bulk as the documents
+bulk). Rollups are summed by nucleo.agregacao.somar and inserted in bulk as the documents
 `gravar` would create (its upserts are O(collection) on nx-27017: see gravar_agregados_novos). A 1-hour chart reads raw readings; 24 h reads minute buckets; 7 and 30 days read hour
 buckets, so their cost follows the points returned, not the data stored. The default stores
 1 day of raw data (86,400 readings) because loading all 30 days (2.6M) into nx-27017 takes
@@ -22,7 +22,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from http.client import HTTPConnection
 
-from MongoDB.gerencia_agregados import HORA_MS, MINUTO_MS, _data, somar
+from MongoDB.gerencia_agregados import HORA_MS, MINUTO_MS, _data
+from nucleo.agregacao import somar
 from MongoDB.gerencia_BD import AGREGADOS_HORA, AGREGADOS_MINUTO, DADOS_SENSORES
 from MongoDB.gerencia_telemetria import _documento, chave_tempo
 

@@ -25,7 +25,7 @@ import paho.mqtt.client as mqtt
 
 from MongoDB.gerencia_agregados import _data
 from MongoDB.gerencia_BD import DADOS_SENSORES
-from rotas.mqtt_mensagens import topico
+from mqtt.contrato import topico
 
 from . import comum
 

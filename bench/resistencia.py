@@ -16,7 +16,7 @@ import time
 from bench.comum import (Gunicorn, MosquittoBench, Processos, banco_do_app, cabecalho, imprimir_tabela,
                          maquina_de_teste, pasta_temporaria, pedir, percentil, saude, servicos_diretos,
                          ambiente_app, criar_maquinas, status_alvo)
-from bench.simulador import Simulador
+from simulador.simulador import Simulador
 
 
 class Operador(threading.Thread):

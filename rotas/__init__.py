@@ -1,7 +1,11 @@
-"""HTTP routes: one blueprint per concern, registered by `registrar_blueprints`."""
-from . import auth, comandos, conta, etiquetas, eventos, maquinas, paginas, registros, saude, telemetria
+"""HTTP only: one blueprint per concern, the error envelope, the auth decorators, the id converter.
+
+Importing the package loads nothing; `registrar_blueprints(app)` imports and registers them.
+"""
 
 
 def registrar_blueprints(app):
+    from . import auth, comandos, conta, etiquetas, eventos, maquinas, paginas, registros, saude, telemetria
+
     for modulo in (saude, auth, maquinas, telemetria, comandos, registros, eventos, paginas, conta, etiquetas):
         app.register_blueprint(modulo.bp)

@@ -7,15 +7,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, g
 
-from MongoDB.validacao import CONFIGURACAO_RESET, UNIDADES_SENSORES, agora_utc
+from MongoDB.gerencia_BD import agora_utc
+from nucleo import mensagens
+from nucleo.contrato import (CONFIGURACAO_RESET, FUSO_PADRAO, IDIOMA_PADRAO, SENSORES_INFO, UNIDADES_PARTIDA,
+                             UNIDADES_SENSORES)
 
 from .textos import TEXTOS
 
-FUSO_PADRAO = "America/Sao_Paulo"
 # (field, decimals) of a reading, in the order the pages show them; the field is also its label's key.
-GRANDEZAS = [("tensao", 1), ("vibracao", 2), ("temperatura", 1), ("rpm", 0)]
+GRANDEZAS = [(sensor, info["casas"]) for sensor, info in SENSORES_INFO.items()]
 CASAS_DECIMAIS = dict(GRANDEZAS)
-PARAMETROS_PARTIDA = [("voltagem", "V"), ("velocidade", "rpm"), ("temperatura", "°C")]
+PARAMETROS_PARTIDA = list(UNIDADES_PARTIDA.items())
 # Dates and numbers as each language writes them (static/js/ui.js uses Intl with the page's lang).
 FORMATO_HORA = {"pt-BR": "%d/%m/%Y, %H:%M:%S", "en": "%m/%d/%Y, %H:%M:%S"}
 SEPARADORES = {"pt-BR": str.maketrans(",.", ".,"), "en": {}}
@@ -34,14 +36,12 @@ FUSOS_COMUNS = [
     "Africa/Luanda", "Africa/Maputo", "Asia/Shanghai", "Asia/Tokyo", "UTC",
 ]
 
-IDIOMA_PADRAO = "pt-BR"
-
 
 # ---- presentation helpers --------------------------------------------------------------
 def fuso_do_usuario() -> str:
     """The user's IANA zone (preferences), else the site's, else São Paulo."""
     usuario = g.get("usuario") or {}
-    nome = (usuario.get("preferencias") or {}).get("fuso_horario") or current_app.config.get("FUSO_HORARIO")
+    nome = (usuario.get("preferencias") or {}).get("fuso_horario") or current_app.config.get("TIMEZONE")
     try:
         ZoneInfo(nome or FUSO_PADRAO)
         return nome or FUSO_PADRAO
@@ -64,6 +64,11 @@ def traduzir(chave, *valores) -> str:
     """The text `chave` in the user's language, with `{}` filled in; an unknown key comes back as itself."""
     texto = TEXTOS[idioma()].get(chave) or TEXTOS[IDIOMA_PADRAO].get(chave, chave)
     return texto.format(*valores) if valores else texto
+
+
+def mensagem(chave, **valores) -> str:
+    """A domain message (nucleo/mensagens.py) in the user's language."""
+    return mensagens.traduzir(chave, idioma(), **valores)
 
 
 # ---- dashboard alerts --------------------------------------------------------------------

@@ -6,11 +6,9 @@ so the preference rules live once, in the API.
 from flask import Blueprint, render_template
 
 from .apresentacao import FUSOS_COMUNS, preferencia
-from .paginas import sem_cache
 from .seguranca import login_required
 
 bp = Blueprint("conta", __name__)
-bp.after_request(sem_cache)
 
 
 @bp.get("/conta")

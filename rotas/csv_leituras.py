@@ -2,7 +2,7 @@
 import csv
 import io
 
-from MongoDB.validacao import SENSORES
+from nucleo.contrato import SENSORES
 
 from .json import iso
 

@@ -1,21 +1,29 @@
 """Reading request input at the edge: JSON bodies and query parameters, validated once."""
-from flask import abort, request
+import re
 
-from MongoDB import validacao
-from MongoDB.erros import DadosInvalidos
+from flask import request
+from werkzeug.exceptions import BadRequest
+
+from MongoDB.erros import CorpoNaoJson, DadosInvalidos
+from nucleo import validacao
+
+INTEIRO_ASCII = re.compile(r"[0-9]{1,16}", re.ASCII)  # str.isdigit() also says yes to '²'
 
 
 def corpo_json(aceitar_lista=False):
     """The JSON body as a dict (or list when allowed): 415 if not JSON, 400 if malformed."""
     if not request.is_json:
-        abort(415)
-    dados = request.get_json(silent=True)
+        raise CorpoNaoJson()
+    try:
+        dados = request.get_json(silent=True)
+    except (RecursionError, BadRequest):
+        dados = None  # JSON nested thousands deep: as malformed as a missing brace
     if dados is None:
-        abort(400, "JSON malformado ou vazio")
+        raise DadosInvalidos("json_malformado")
     if isinstance(dados, list) and aceitar_lista:
         return dados
     if not isinstance(dados, dict):
-        abort(400, "O corpo deve ser um objeto JSON")
+        raise DadosInvalidos("corpo_nao_objeto")
     return dados
 
 
@@ -24,12 +32,11 @@ def parametro_inteiro(nome, padrao, minimo, maximo):
     bruto = request.args.get(nome)
     if bruto is None or bruto == "":
         return padrao
-    try:
-        valor = int(bruto)
-    except ValueError:
-        raise DadosInvalidos(f"O parâmetro '{nome}' deve ser um número inteiro", nome) from None
+    if not INTEIRO_ASCII.fullmatch(bruto.lstrip("-")):
+        raise DadosInvalidos("parametro_inteiro", nome)
+    valor = int(bruto)
     if not minimo <= valor <= maximo:
-        raise DadosInvalidos(f"O parâmetro '{nome}' deve estar entre {minimo} e {maximo}", nome)
+        raise DadosInvalidos("parametro_fora_da_faixa", nome, minimo=minimo, maximo=maximo)
     return valor
 
 
@@ -38,5 +45,14 @@ def parametro_instante(nome):
     bruto = request.args.get(nome)
     if bruto is None or bruto == "":
         return None
-    valor = int(bruto) if bruto.isdigit() else bruto
+    valor = int(bruto) if INTEIRO_ASCII.fullmatch(bruto) else bruto
     return validacao.instante(valor, nome, limitar_futuro=False)
+
+
+def intervalo(padrao_desde, padrao_ate, permitir_iguais=True):
+    """(desde, ate) from the query, each defaulting to a function of the other; 400 if reversed."""
+    ate = parametro_instante("ate") or padrao_ate()
+    desde = parametro_instante("desde") or padrao_desde(ate)
+    if desde > ate or (desde == ate and not permitir_iguais):
+        raise DadosInvalidos("desde_depois_de_ate", "desde")
+    return desde, ate

@@ -1,6 +1,7 @@
 """The one error envelope: `{"error": <HTTP reason>, "message": <detail>[, "campo": <field>]}`.
 
-API clients always get JSON; browsers on pages get a small HTML error page.
+API clients always get JSON; browsers on pages get a small HTML error page. The detail is
+written by nucleo/mensagens.py in the caller's language (pt-BR unless they chose English).
 No exception text or traceback ever reaches a client: unexpected errors are logged.
 """
 import logging
@@ -10,29 +11,17 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from MongoDB.erros import ErroDominio
+from nucleo import mensagens
 
-from .apresentacao import traduzir
+from .apresentacao import idioma
+from .seguranca import usuario_da_pagina
 
 log = logging.getLogger(__name__)
 
-MENSAGENS_PADRAO = {
-    400: "Requisição inválida",
-    401: "Autenticação necessária",
-    403: "Acesso negado",
-    404: "Recurso não encontrado",
-    405: "Método não permitido",
-    409: "Conflito",
-    413: "Corpo da requisição grande demais",
-    415: "Envie o corpo como JSON (Content-Type: application/json)",
-    429: "Requisições demais",
-    500: "Erro interno do servidor",
-    503: "Serviço indisponível",
-}
 
-
-def resposta_erro(status, mensagem=None, campo=None):
-    """Build the envelope response for `status`."""
-    corpo = {"error": HTTP_STATUS_CODES.get(status, "Error"), "message": mensagem or MENSAGENS_PADRAO.get(status, "Erro")}
+def resposta_erro(status, mensagem, campo=None):
+    """The envelope response for `status`."""
+    corpo = {"error": HTTP_STATUS_CODES.get(status, "Error"), "message": mensagem}
     if campo:
         corpo["campo"] = campo
     resposta = jsonify(corpo)
@@ -47,26 +36,31 @@ def _quer_json() -> bool:
 def _responder(status, mensagem, campo=None):
     if _quer_json():
         return resposta_erro(status, mensagem, campo)
-    # The error page: a specific message as it came (pt-BR, like the API's), the default in the user's language.
-    padrao = traduzir(f"erro_{status}" if status in MENSAGENS_PADRAO else "erro_generico")
-    return render_template("erro.html", status=status, mensagem=mensagem or padrao), status
+    return render_template("erro.html", status=status, mensagem=mensagem), status
+
+
+def _mensagem(erro_ou_status):
+    """The detail in the caller's language; an error page first finds out who is looking (no route ran)."""
+    if not _quer_json():
+        usuario_da_pagina()
+    if isinstance(erro_ou_status, ErroDominio):
+        return mensagens.texto(erro_ou_status, idioma())
+    return mensagens.do_status(erro_ou_status, idioma())
 
 
 def registrar_tratadores_de_erro(app):
-    """Map HTTP errors, domain exceptions and the unexpected to the envelope."""
-
-    @app.errorhandler(HTTPException)
-    def erro_http(erro):
-        # abort(code, "mensagem") sets description; werkzeug's English defaults are replaced.
-        padrao = type(erro).description
-        mensagem = erro.description if erro.description and erro.description != padrao else None
-        return _responder(erro.code, mensagem)
+    """Map domain exceptions, HTTP errors and the unexpected to the envelope."""
 
     @app.errorhandler(ErroDominio)
     def erro_dominio(erro):
-        return _responder(erro.status, erro.mensagem, erro.campo)
+        return _responder(erro.status, _mensagem(erro), erro.campo)
+
+    @app.errorhandler(HTTPException)
+    def erro_http(erro):
+        # werkzeug's errors (no route, wrong method, body too large) get the status's own message.
+        return _responder(erro.code, _mensagem(erro.code))
 
     @app.errorhandler(Exception)
     def erro_inesperado(erro):
         log.exception("Erro inesperado em %s %s", request.method, request.path)
-        return _responder(InternalServerError.code, None)
+        return _responder(InternalServerError.code, _mensagem(InternalServerError.code))

@@ -3,27 +3,22 @@
 The PNGs are written by the console (`main.py maquina criar` / `maquina novo-segredo`) into
 QRCODE_DIR; they carry the claim secret, so only admins see them and they are never cached.
 """
-import re
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, current_app, render_template, request, send_from_directory
 
-from MongoDB.etiquetas import arquivo_qrcode
+from nucleo.etiquetas import arquivo_qrcode
 
-from .paginas import sem_cache
 from .seguranca import admin_pagina, servicos
 
 bp = Blueprint("etiquetas", __name__)
-bp.after_request(sem_cache)
-
-ID_MAQUINA = re.compile(r"^[0-9a-f]{24}$")
 
 
 @bp.get("/admin/etiquetas")
 @admin_pagina
 def folha():
     """Printable A4 sheet of labels: `?ids=a,b,c`, or every free machine. Only machines with a PNG can be printed."""
-    pedidos = list(dict.fromkeys(i.strip() for i in request.args.get("ids", "").split(",") if i.strip()))[:200]
+    pedidos = list(dict.fromkeys(i.strip().lower() for i in request.args.get("ids", "").split(",") if i.strip()))[:200]
     todas = servicos().maquinas.listar_todas()
     if pedidos:
         por_id = {maquina["id"]: maquina for maquina in todas}
@@ -37,12 +32,10 @@ def folha():
     return render_template("etiquetas.html", maquinas=escolhidas, desconhecidas=desconhecidas, filtradas=bool(pedidos))
 
 
-@bp.get("/admin/etiquetas/<maquina_id>.png")
+@bp.get("/admin/etiquetas/<id_maquina:maquina_id>.png")
 @admin_pagina
 def png(maquina_id):
     """The QR PNG of one machine; it carries the claim secret, so admins only, never cached."""
-    if not ID_MAQUINA.match(maquina_id):
-        abort(404)
     resposta = send_from_directory(current_app.config["QRCODE_DIR"], arquivo_qrcode(maquina_id), mimetype="image/png")
     resposta.headers["Cache-Control"] = "no-store"
     return resposta

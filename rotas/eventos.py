@@ -11,6 +11,7 @@ import logging
 import time
 
 from flask import Blueprint, Response, current_app, g, stream_with_context
+from pymongo.errors import PyMongoError
 
 from . import seguranca
 from .seguranca import servicos, token_required
@@ -19,8 +20,6 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("eventos", __name__, url_prefix="/api")
 
-INTERVALO_PADRAO_S = 2.0
-VIDA_MAXIMA_PADRAO_S = 600.0
 RETRY_MS = 3000
 # The session is checked again every this many ticks: logout ends open streams within ~30 s.
 REVALIDAR_SESSAO_A_CADA = 15
@@ -69,14 +68,17 @@ def fluxo_maquinas(usuario_id, intervalo_s, vida_maxima_s, relogio=time.monotoni
     except GeneratorExit:
         log.debug("Fluxo de eventos encerrado pelo cliente (usuário %s)", usuario_id)
         raise
+    except PyMongoError:
+        # The database went away mid-stream: end it; the browser reconnects after `retry`.
+        log.warning("Fluxo de eventos encerrado: banco indisponível (usuário %s)", usuario_id)
 
 
 @bp.get("/eventos")
 @token_required
 def eventos():
     """text/event-stream of the caller's machines (cookie or Bearer)."""
-    intervalo = float(current_app.config.get("SSE_INTERVALO_S", INTERVALO_PADRAO_S))
-    vida = float(current_app.config.get("SSE_VIDA_MAXIMA_S", VIDA_MAXIMA_PADRAO_S))
+    intervalo = float(current_app.config["SSE_INTERVALO_S"])
+    vida = float(current_app.config["SSE_VIDA_MAXIMA_S"])
     fluxo = fluxo_maquinas(g.usuario["id"], intervalo, vida)
     return Response(stream_with_context(fluxo), mimetype="text/event-stream", headers={
         "Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -1,8 +1,10 @@
-"""Machines API: claim, list, detail, release; admins create machines."""
-from flask import Blueprint, current_app, g, jsonify
+"""Machines API: claim, list, detail, release; admins create machines and narrow their limits."""
+from pathlib import Path
 
-from MongoDB import etiquetas, validacao
-from MongoDB.erros import DadosInvalidos
+from flask import Blueprint, g, jsonify
+
+from nucleo import maquinas as casos
+from nucleo import validacao
 
 from .entrada import corpo_json
 from .seguranca import admin_required, servicos, token_required
@@ -15,15 +17,8 @@ bp = Blueprint("maquinas", __name__, url_prefix="/api")
 def reivindicar():
     """Claim a machine by `codigo` + `segredo`, or by the QR `link` that carries both."""
     dados = corpo_json()
-    codigo, segredo = dados.get("codigo"), dados.get("segredo")
-    if dados.get("link") is not None:
-        codigo, segredo = etiquetas.ler_link_reivindicacao(dados["link"])
-        if codigo is None or segredo is None:
-            raise DadosInvalidos("O link não é um link de associação do DataButcher", "link")
-    codigo = validacao.object_id(codigo, "codigo")
-    segredo = validacao.texto(segredo, "segredo", 100)
-    nome = validacao.texto(dados.get("nome_maquina"), "nome_maquina", 80)
-    maquina, nova = servicos().maquinas.reivindicar(codigo, segredo, g.usuario["id"], nome)
+    maquina, nova = casos.reivindicar(servicos(), g.usuario["id"], dados.get("nome_maquina"), dados.get("codigo"),
+                                      dados.get("segredo"), dados.get("link"))
     if nova:
         return jsonify({"message": "Máquina associada com sucesso", "maquina": maquina}), 201
     return jsonify({"message": "Esta máquina já é sua", "maquina": maquina}), 200
@@ -35,14 +30,14 @@ def listar():
     return jsonify({"machines": servicos().maquinas.listar_do_usuario(g.usuario["id"])})
 
 
-@bp.get("/machines/<maquina_id>")
+@bp.get("/machines/<id_maquina:maquina_id>")
 @token_required
 def detalhar(maquina_id):
     maquinas = servicos().maquinas
     return jsonify({"maquina": maquinas.publico(maquinas.buscar_do_usuario(maquina_id, g.usuario["id"]))})
 
 
-@bp.delete("/machines/<maquina_id>")
+@bp.delete("/machines/<id_maquina:maquina_id>")
 @token_required
 def liberar(maquina_id):
     """Release the machine; it, its history and its QR stay valid for the next owner."""
@@ -50,7 +45,7 @@ def liberar(maquina_id):
     return jsonify({"message": "Máquina liberada"})
 
 
-@bp.put("/admin/machines/<maquina_id>/limits")
+@bp.put("/admin/machines/<id_maquina:maquina_id>/limits")
 @admin_required
 def definir_limites(maquina_id):
     """Admins: narrow the start limits of one machine, e.g. {"temperatura": [20, 90]}."""
@@ -61,11 +56,9 @@ def definir_limites(maquina_id):
 @bp.post("/admin/machines")
 @admin_required
 def criar():
-    """Admins: create a machine; the secret and device token are shown only in this answer."""
+    """Admins: create a machine and its label; the secret and device token are shown only in this answer."""
     dados = corpo_json()
-    criada = servicos().maquinas.criar(dados.get("fabricante"), dados.get("modelo"))
-    maquina_id = criada["maquina"]["id"]
-    link = etiquetas.link_reivindicacao(current_app.config["URL_PUBLICA"], maquina_id, criada["segredo"])
-    caminho = etiquetas.gerar_qrcode(link, current_app.config["QRCODE_DIR"], maquina_id)
-    return jsonify({"maquina": criada["maquina"], "segredo": criada["segredo"], "token_dispositivo": criada["token"],
-                    "link": link, "qrcode": caminho.name}), 201
+    criada = casos.criar_com_etiqueta(servicos(), dados.get("fabricante"), dados.get("modelo"))
+    return jsonify({"maquina": criada["maquina"], "segredo": criada["segredo"],
+                    "token_dispositivo": criada["token_dispositivo"], "link": criada["link"],
+                    "qrcode": Path(criada["qrcode"]).name}), 201

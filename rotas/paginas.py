@@ -1,79 +1,27 @@
-"""Server-rendered pages (in the user's language): login, registration, the live dashboard and one machine's panel,
-plus what every page shares (template filters, context, security headers). The account settings
-are in rotas/conta.py, the admins' QR label sheet in rotas/etiquetas.py, and how things are
-shown (labels, time zones, alert rules, formatting) in rotas/apresentacao.py.
+"""Server-rendered pages (in the user's language): login, registration, the live dashboard and one machine's panel.
+
+What every page shares (template filters, context, security and cache headers) is in rotas/ganchos.py,
+the account settings in rotas/conta.py, the admins' QR label sheet in rotas/etiquetas.py, and how
+things are shown (labels, time zones, alert rules, formatting) in rotas/apresentacao.py.
 
 Pages read through the same managers as the API; every write from a page goes through
 the API itself (fetch + X-CSRF-Token, see static/js/api.js), so each rule lives once.
 """
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
-from MongoDB.erros import ErroDominio
-from MongoDB.validacao import UNIDADES_SENSORES, agora_utc
+from MongoDB.erros import AcessoNegado, ErroDominio
+from MongoDB.gerencia_BD import agora_utc
+from nucleo import contas, mensagens
+from nucleo.contrato import CONFIGURACAO_RESET
 
 from . import apresentacao, seguranca
-from .json import iso as iso_8601
 from .seguranca import login_required, servicos
 
 bp = Blueprint("paginas", __name__)
 
-POLITICA_CONTEUDO = "; ".join([
-    "default-src 'self'", "img-src 'self' data: blob:", "media-src 'self' blob:", "style-src 'self'",
-    "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'",
-])
 AVISOS_ENTRAR = {"senha-alterada": "aviso_senha_alterada"}  # ?aviso= → key of the text shown on the login page
-
-
-# ---- what every page shares --------------------------------------------------------------
-bp.add_app_template_filter(apresentacao.tempo_desde, "tempo_desde")
-bp.add_app_template_filter(apresentacao.hora_local, "hora_local")
-bp.add_app_template_filter(apresentacao.formatar_leitura, "leitura")
-
-
-@bp.app_template_filter("iso")
-def iso(momento):
-    """ISO 8601 in UTC as the JSON API writes it; '' when there is no time."""
-    return "" if momento is None else iso_8601(momento)
-
-
-@bp.app_context_processor
-def contexto_das_paginas():
-    """What every template may use; the CSRF token is only created when a template asks."""
-    idioma = apresentacao.idioma()
-    return {
-        "usuario": g.get("usuario"),
-        "csrf_token": seguranca.token_csrf,
-        "fuso": apresentacao.fuso_do_usuario(),
-        "idioma": idioma,
-        "tema": apresentacao.preferencia("tema", ""),
-        "t": apresentacao.traduzir,
-        "textos_js": apresentacao.TEXTOS[idioma],
-        "alertas": apresentacao.alertas,
-        "nivel_da_leitura": apresentacao.nivel_da_leitura,
-        "GRANDEZAS": apresentacao.GRANDEZAS,
-        "UNIDADES": UNIDADES_SENSORES,
-        "PARAMETROS_PARTIDA": apresentacao.PARAMETROS_PARTIDA,
-    }
-
-
-@bp.after_app_request
-def cabecalhos_de_seguranca(resposta):
-    """CSP without inline code, no sniffing, no referrer to other sites."""
-    resposta.headers.setdefault("Content-Security-Policy", POLITICA_CONTEUDO)
-    resposta.headers.setdefault("X-Content-Type-Options", "nosniff")
-    resposta.headers.setdefault("Referrer-Policy", "same-origin")
-    return resposta
-
-
-def sem_cache(resposta):
-    """Pages are never cached; every page blueprint registers this with `after_request`."""
-    resposta.headers.setdefault("Cache-Control", "no-store")
-    return resposta
-
-
-bp.after_request(sem_cache)
 
 
 # ---- sessions -------------------------------------------------------------------------
@@ -91,7 +39,7 @@ def _abrir_sessao(usuario, destino):
     resposta = redirect(caminho_local(destino) or url_for("paginas.maquinas"), 303)
     resposta.set_cookie(
         seguranca.COOKIE_SESSAO, seguranca.emitir_token(usuario),
-        max_age=current_app.config["JWT_HORAS_VALIDADE"] * 3600, path="/",
+        max_age=current_app.config["JWT_EXPIRES_HOURS"] * 3600, path="/",
         httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     session.pop("csrf", None)  # a fresh CSRF token once logged in
     return resposta
@@ -115,11 +63,11 @@ def entrar():
     nome_usuario = request.form.get("nome_usuario", "")
     if not seguranca.csrf_confere():
         return render_template("entrar.html", proximo=proximo, nome_usuario=nome_usuario,
-                               erro=apresentacao.traduzir("formulario_expirado")), 403
+                               erro=apresentacao.mensagem("formulario_expirado")), 403
     usuario = servicos().usuarios.autenticar(nome_usuario, request.form.get("senha", ""))
     if usuario is None:
         return render_template("entrar.html", proximo=proximo, nome_usuario=nome_usuario,
-                               erro=apresentacao.traduzir("login_invalido")), 401
+                               erro=apresentacao.mensagem("login_invalido")), 401
     return _abrir_sessao(usuario, proximo)
 
 
@@ -131,14 +79,14 @@ def cadastrar():
     if request.method == "GET":
         return render_template("cadastrar.html", proximo=proximo, **campos)
     if not seguranca.csrf_confere():
-        return render_template("cadastrar.html", proximo=proximo, erro=apresentacao.traduzir("formulario_expirado"),
+        return render_template("cadastrar.html", proximo=proximo, erro=apresentacao.mensagem("formulario_expirado"),
                                **campos), 403
     try:
-        usuario = servicos().usuarios.criar(campos["nome_usuario"], request.form.get("senha", ""),
-                                            campos["empresa"], campos["email"])
+        usuario = contas.cadastrar(servicos(), campos["nome_usuario"], request.form.get("senha", ""),
+                                   campos["empresa"], campos["email"])
     except ErroDominio as erro:
-        return render_template("cadastrar.html", proximo=proximo, erro=erro.mensagem, campo_erro=erro.campo,
-                               **campos), erro.status
+        return render_template("cadastrar.html", proximo=proximo, erro=mensagens.texto(erro, apresentacao.idioma()),
+                               campo_erro=erro.campo, **campos), erro.status
     return _abrir_sessao(usuario, proximo)
 
 
@@ -146,7 +94,7 @@ def cadastrar():
 def sair():
     """Log out for real: every token of the user is revoked, not just this cookie."""
     if not seguranca.csrf_confere():
-        abort(403, apresentacao.traduzir("formulario_expirado"))
+        raise AcessoNegado("formulario_expirado")
     usuario = seguranca.usuario_atual()
     if usuario is not None:
         servicos().usuarios.revogar_sessoes(usuario["id"])
@@ -166,7 +114,8 @@ def maquinas():
     em_alerta = sum(1 for maquina in lista if apresentacao.alertas(maquina))
     return render_template("maquinas.html", maquinas=lista, em_alerta=em_alerta, limites_alerta={
         "temperatura-maxima": apresentacao.TEMPERATURA_MAXIMA_C, "vibracao-atencao": apresentacao.VIBRACAO_ATENCAO_MM_S,
-        "vibracao-alerta": apresentacao.VIBRACAO_ALERTA_MM_S})
+        "vibracao-alerta": apresentacao.VIBRACAO_ALERTA_MM_S,
+        "temperatura-reset": CONFIGURACAO_RESET["temperatura"]})
 
 
 @bp.get("/maquinas/adicionar")
@@ -177,7 +126,7 @@ def adicionar():
                            segredo=request.args.get("segredo", "")[:100])
 
 
-@bp.get("/maquinas/<maquina_id>")
+@bp.get("/maquinas/<id_maquina:maquina_id>")
 @login_required
 def maquina(maquina_id):
     """One machine's panel; someone else's machine is 'not found' (MaquinaNaoEncontrada → 404)."""

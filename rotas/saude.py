@@ -1,7 +1,8 @@
 """Health: the app, the database and the broker, for load balancers and operators."""
 from flask import Blueprint, current_app, jsonify
 
-from .mqtt import estado_mqtt
+from mqtt.adaptador import estado_mqtt
+
 from .seguranca import servicos
 
 bp = Blueprint("saude", __name__, url_prefix="/api")
@@ -17,7 +18,6 @@ def saude():
         "app": "ok",
         "banco": {"estado": "ok" if banco_ok else "indisponivel", "tipo": servicos().bd.descricao},
         "mqtt": mqtt,
-        "ingestao": {**current_app.extensions["contadores"].como_dict(),
-                     "fila": servicos().gravador.pendentes()},
+        "ingestao": {**servicos().contadores.como_dict(), "fila": servicos().gravador.pendentes()},
     }
     return jsonify(corpo), 200 if saudavel else 503

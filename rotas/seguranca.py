@@ -9,11 +9,10 @@ from datetime import timedelta
 from functools import wraps
 
 import jwt
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 
-from MongoDB import validacao
-
-from .apresentacao import traduzir
+from MongoDB.erros import AcessoNegado, NaoAutenticado
+from MongoDB.gerencia_BD import agora_utc
 
 COOKIE_SESSAO = "databutcher_sessao"
 CABECALHO_CSRF = "X-CSRF-Token"
@@ -27,13 +26,13 @@ def servicos():
 
 def emitir_token(usuario) -> str:
     """HS256 JWT: `sub` is the user id as a string; `ver` lets logout revoke it."""
-    agora = validacao.agora_utc()
+    agora = agora_utc()
     carga = {
         "sub": usuario["id"],
         "nome_usuario": usuario["nome_usuario"],
         "ver": usuario.get("versao_sessao", 0),
         "iat": agora,
-        "exp": agora + timedelta(hours=current_app.config["JWT_HORAS_VALIDADE"]),
+        "exp": agora + timedelta(hours=current_app.config["JWT_EXPIRES_HOURS"]),
     }
     return jwt.encode(carga, current_app.config["JWT_SECRET_KEY"], algorithm="HS256")
 
@@ -79,8 +78,16 @@ def usuario_atual():
     if token is None:
         return None
     if request.method not in METODOS_SEGUROS and not csrf_confere():
-        abort(403, "Token CSRF ausente ou inválido")
+        raise AcessoNegado("csrf_invalido")
     return _usuario_do_token(token)
+
+
+def usuario_da_pagina():
+    """The visitor an error page is for (its language), from the page cookie; never raises."""
+    if "usuario" not in g:
+        token = request.cookies.get(COOKIE_SESSAO)
+        g.usuario = _usuario_do_token(token) if token else None
+    return g.usuario
 
 
 def token_required(rota):
@@ -89,7 +96,7 @@ def token_required(rota):
     def protegida(*args, **kwargs):
         g.usuario = usuario_atual()
         if g.usuario is None:
-            abort(401, "Token ausente, inválido ou expirado")
+            raise NaoAutenticado("token_ausente")
         return rota(*args, **kwargs)
     return protegida
 
@@ -105,27 +112,27 @@ def login_required(pagina):
     return protegida
 
 
-def _so_admin(autenticacao, mensagem):
-    """A decorator: `autenticacao` first, then 403 with `mensagem()` unless the user is an admin."""
+def _so_admin(autenticacao):
+    """A decorator: `autenticacao` first, then 403 unless the user is an admin."""
     def decorador(rota):
         @autenticacao
         @wraps(rota)
         def protegida(*args, **kwargs):
             if g.usuario["papel"] != "admin":
-                abort(403, mensagem())
+                raise AcessoNegado("so_administradores")
             return rota(*args, **kwargs)
         return protegida
     return decorador
 
 
 # API routes: 401/403 in the envelope. Pages: anonymous → login, operators → the 403 page.
-admin_required = _so_admin(token_required, lambda: "Apenas administradores")
-admin_pagina = _so_admin(login_required, lambda: traduzir("so_administradores"))
+admin_required = _so_admin(token_required)
+admin_pagina = _so_admin(login_required)
 
 
 def token_dispositivo():
     """The device token from `Authorization: Bearer`; 401 without it."""
     token = _token_bearer()
     if token is None:
-        abort(401, "Token do dispositivo ausente (Authorization: Bearer <token>)")
+        raise NaoAutenticado("token_dispositivo_ausente")
     return token

@@ -2,7 +2,8 @@
 
 Keys are snake_case pt-BR; `{}` is filled in order by `traduzir` (rotas/apresentacao.py) and by
 `texto` (static/js/ui.js, which gets the user's table in <body data-textos>). Both languages must
-have the same keys (tests/test_paginas.py checks). Messages from the API stay pt-BR.
+have the same keys (tests/test_paginas.py checks). Error messages are not here: they are the
+domain's, in nucleo/mensagens.py, shared with the API and the console.
 """
 
 TEXTOS = {
@@ -10,19 +11,12 @@ TEXTOS = {
         # ---- every page (base.html, erro.html)
         "pular": "Pular para o conteúdo", "nav_principal": "Principal", "nav_maquinas": "Máquinas",
         "nav_conta": "Conta", "nav_etiquetas": "Etiquetas", "sair": "Sair", "usuario_conectado": "Usuário conectado",
-        "erro_status": "Erro {}", "voltar_inicio": "Voltar ao início", "erro_generico": "Erro",
-        "erro_400": "Requisição inválida", "erro_401": "Autenticação necessária", "erro_403": "Acesso negado",
-        "erro_404": "Recurso não encontrado", "erro_405": "Método não permitido", "erro_409": "Conflito",
-        "erro_413": "Corpo da requisição grande demais",
-        "erro_415": "Envie o corpo como JSON (Content-Type: application/json)", "erro_429": "Requisições demais",
-        "erro_500": "Erro interno do servidor", "erro_503": "Serviço indisponível",
-        "formulario_expirado": "O formulário expirou. Recarregue a página e tente de novo.",
-        "so_administradores": "Apenas administradores podem ver esta página.",
+        "erro_status": "Erro {}", "voltar_inicio": "Voltar ao início",
         "sem_conexao_rede": "Sem conexão com o servidor. Verifique a rede e tente de novo.",
 
         # ---- login and registration
         "entrar": "Entrar", "usuario": "Usuário", "senha": "Senha", "sem_conta": "Ainda não tem conta?",
-        "cadastre_se": "Cadastre-se", "login_invalido": "Usuário ou senha inválidos.",
+        "cadastre_se": "Cadastre-se",
         "aviso_senha_alterada": "Senha alterada. Entre novamente com a nova senha.",
         "cadastrar": "Cadastrar", "criar_conta": "Criar conta", "rotulo_usuario_novo": "Usuário (3 a 40 letras, números, . _ -)",
         "rotulo_senha_nova": "Senha (mínimo 8 caracteres)", "empresa": "Empresa", "email": "E-mail",
@@ -122,19 +116,12 @@ TEXTOS = {
         # ---- every page (base.html, erro.html)
         "pular": "Skip to content", "nav_principal": "Main", "nav_maquinas": "Machines",
         "nav_conta": "Account", "nav_etiquetas": "Labels", "sair": "Log out", "usuario_conectado": "Logged-in user",
-        "erro_status": "Error {}", "voltar_inicio": "Back to the start page", "erro_generico": "Error",
-        "erro_400": "Bad request", "erro_401": "Authentication required", "erro_403": "Access denied",
-        "erro_404": "Not found", "erro_405": "Method not allowed", "erro_409": "Conflict",
-        "erro_413": "Request body too large",
-        "erro_415": "Send the body as JSON (Content-Type: application/json)", "erro_429": "Too many requests",
-        "erro_500": "Internal server error", "erro_503": "Service unavailable",
-        "formulario_expirado": "The form has expired. Reload the page and try again.",
-        "so_administradores": "Only administrators can see this page.",
+        "erro_status": "Error {}", "voltar_inicio": "Back to the start page",
         "sem_conexao_rede": "No connection to the server. Check the network and try again.",
 
         # ---- login and registration
         "entrar": "Log in", "usuario": "Username", "senha": "Password", "sem_conta": "No account yet?",
-        "cadastre_se": "Sign up", "login_invalido": "Invalid username or password.",
+        "cadastre_se": "Sign up",
         "aviso_senha_alterada": "Password changed. Log in again with the new password.",
         "cadastrar": "Sign up", "criar_conta": "Create account", "rotulo_usuario_novo": "Username (3 to 40 letters, digits, . _ -)",
         "rotulo_senha_nova": "Password (at least 8 characters)", "empresa": "Company", "email": "Email",

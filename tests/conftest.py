@@ -13,12 +13,20 @@ import mongomock  # noqa: E402
 import pytest  # noqa: E402
 
 from app import create_app  # noqa: E402
+from MongoDB.gerencia_telemetria import faixa_de_tempo  # noqa: E402
+from nucleo.estados import aplicar_estado  # noqa: E402
+
+def pytest_addoption(parser):
+    parser.addoption("--capturas", metavar="PASTA",
+                     help="grava as capturas de tela dos testes de navegador em PASTA (ex.: docs/screenshots); "
+                          "sem esta opção elas ficam numa pasta temporária")
+
 
 CONFIG_TESTE = {
     "TESTING": True,
     "MQTT_ENABLED": False,
     "BCRYPT_ROUNDS": 4,
-    "URL_PUBLICA": "http://databutcher.test",
+    "PUBLIC_URL": "http://databutcher.test",
 }
 
 LEITURA = {"tensao": 220.5, "vibracao": 1.2, "temperatura": 45.0, "rpm": 1500}
@@ -80,6 +88,16 @@ class Atores:
 @pytest.fixture
 def atores(client, servicos):
     return Atores(client, servicos)
+
+
+def contar_leituras(servicos, maquina_id) -> int:
+    """How many readings of `maquina_id` are stored (a test's count: the product never counts a collection)."""
+    return servicos.bd.colecao("dados_sensores").count_documents({"chave_tempo": faixa_de_tempo(maquina_id)})
+
+
+def aplicar_estado_agora(servicos, maquina_id, estado, agora=None) -> bool:
+    """Apply a status message at once, as the writer does when it reaches one."""
+    return aplicar_estado(servicos.maquinas, servicos.comandos, maquina_id, estado, agora)
 
 
 def assert_envelope(resposta, status):

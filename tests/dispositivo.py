@@ -5,7 +5,7 @@ import uuid
 
 import paho.mqtt.client as paho
 
-from rotas.mqtt_mensagens import topico
+from mqtt.contrato import topico
 
 
 class DispositivoSimulado:

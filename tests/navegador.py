@@ -5,6 +5,7 @@ is never used. Missing Chromium fails in CI and skips with a reason on a develop
 """
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
 from pymongo import MongoClient
@@ -51,6 +52,15 @@ def servidor_vivo(mosquitto, nx_27017, tmp_path):
     servidor.mosquitto = mosquitto
     yield servidor
     servidor.parar()
+
+
+@pytest.fixture
+def capturas(request, tmp_path):
+    """Where screenshots go: a temporary folder, or `--capturas PASTA` (how docs/screenshots/ is refreshed)."""
+    destino = request.config.getoption("--capturas")
+    pasta = Path(destino).resolve() if destino else tmp_path / "capturas"
+    pasta.mkdir(parents=True, exist_ok=True)
+    return pasta
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from conftest import assert_envelope
-from MongoDB import validacao
+from MongoDB.gerencia_BD import agora_utc
+from nucleo import validacao
 
 
 def test_maquina_nunca_vista_ou_sem_heartbeat_recente_da_409(client, atores, servicos):
@@ -10,7 +11,7 @@ def test_maquina_nunca_vista_ou_sem_heartbeat_recente_da_409(client, atores, ser
     maquina = atores.maquina_de(dono)
     url = f"/api/machines/{maquina['id']}"
     assert_envelope(client.post(f"{url}/stop", headers=dono["headers"]), 409)
-    antigo = validacao.agora_utc() - timedelta(seconds=46)
+    antigo = agora_utc() - timedelta(seconds=46)
     servicos.maquinas.registrar_estado(maquina["id"], "parada", antigo)
     assert_envelope(client.post(f"{url}/start", headers=dono["headers"],
                                 json={"voltagem": 220, "velocidade": 600, "temperatura": 50}), 409)

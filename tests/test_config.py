@@ -24,7 +24,7 @@ def test_producao_recusa_segredo_ausente_padrao_ou_curto(tmp_path, segredo):
 def test_producao_com_segredos_fortes_liga_cookie_seguro(tmp_path):
     cfg = ler_configuracao({"DATABUTCHER_ENV": "production", "DATA_DIR": str(tmp_path),
                             "SECRET_KEY": "s" * 40, "JWT_SECRET_KEY": "j" * 40})
-    assert cfg["PRODUCAO"] and cfg["SESSION_COOKIE_SECURE"]
+    assert cfg["DATABUTCHER_ENV"] == "production" and cfg["SESSION_COOKIE_SECURE"]
 
 
 def test_usuario_e_senha_do_mongo_sao_escapados_na_uri(tmp_path):

@@ -12,25 +12,25 @@ import mongomock
 import pytest
 
 import main
-from MongoDB import etiquetas
-from MongoDB.erros import SegredoInvalido
+from nucleo import etiquetas
+from MongoDB.erros import SegredoInvalido, TokenDispositivoInvalido
 from MongoDB.gerencia_BD import GerenciadorBD
-from MongoDB.servicos import criar_servicos
+from nucleo.servicos import criar_servicos
 
 RAIZ = Path(__file__).resolve().parent.parent
 SENHA = "senha-forte-123"
 
 
 @pytest.fixture
-def servicos():
-    bd = GerenciadorBD(mongomock.MongoClient(tz_aware=True), "teste")
-    bd.criar_indices()
-    return criar_servicos(bd, {"BCRYPT_ROUNDS": 4})
+def cfg(tmp_path):
+    return {"PUBLIC_URL": "http://databutcher.test", "QRCODE_DIR": str(tmp_path / "qr"), "BCRYPT_ROUNDS": 4}
 
 
 @pytest.fixture
-def cfg(tmp_path):
-    return {"URL_PUBLICA": "http://databutcher.test", "QRCODE_DIR": str(tmp_path / "qr")}
+def servicos(cfg):
+    bd = GerenciadorBD(mongomock.MongoClient(tz_aware=True), "teste")
+    bd.criar_indices()
+    return criar_servicos(bd, cfg)
 
 
 class Roteiro:
@@ -153,7 +153,7 @@ def test_maquina_token_invalida_o_anterior(console, servicos):
     assert codigo == 0
     novo = re.search(rf"mosquitto_passwd -b \S+ {maquina_id} (\S+)", saida).group(1)
     servicos.maquinas.autenticar_dispositivo(maquina_id, novo)
-    with pytest.raises(Exception, match="Token do dispositivo"):
+    with pytest.raises(TokenDispositivoInvalido):
         servicos.maquinas.autenticar_dispositivo(maquina_id, criada["token"])
 
 
@@ -246,11 +246,13 @@ def test_maquina_liberar_avisa_quando_ja_estava_livre(console, servicos):
     assert codigo == 0 and "já estava livre" in saida
 
 
-def test_caminho_do_qrcode_no_json_e_absoluto_mesmo_com_pasta_relativa(servicos, tmp_path, monkeypatch):
+def test_caminho_do_qrcode_no_json_e_absoluto_mesmo_com_pasta_relativa(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     saida = io.StringIO()
+    cfg = {"PUBLIC_URL": "http://databutcher.test", "QRCODE_DIR": "Qrcode"}
+    servicos = criar_servicos(GerenciadorBD(mongomock.MongoClient(tz_aware=True), "teste"), cfg)
     codigo = main.executar(["maquina", "criar", "--fabricante", "WEG", "--modelo", "W22", "--json"], servicos=servicos,
-                           cfg={"URL_PUBLICA": "http://databutcher.test", "QRCODE_DIR": "Qrcode"}, saida=saida)
+                           cfg=cfg, saida=saida)
 
     assert codigo == 0
     assert json.loads(saida.getvalue())["qrcode"] == str((tmp_path / "Qrcode" / f"qrcode_{servicos.maquinas.listar_todas()[0]['id']}.png").resolve())
@@ -374,15 +376,17 @@ def test_menu_termina_limpo_no_fim_da_entrada(console):
 
 
 def test_console_nao_importa_o_app_nem_o_flask():
-    arvore = ast.parse((RAIZ / "main.py").read_text() + (RAIZ / "MongoDB" / "console_menu.py").read_text())
-    modulos = {alias.name.split(".")[0] for no in ast.walk(arvore) if isinstance(no, ast.Import) for alias in no.names}
-    modulos |= {no.module.split(".")[0] for no in ast.walk(arvore) if isinstance(no, ast.ImportFrom) and no.module}
-    assert not modulos & {"app", "flask", "flask_mqtt", "rotas"}
+    carregados = subprocess.run(
+        [sys.executable, "-c", "import sys, main; print(sorted({m.split('.')[0] for m in sys.modules} & "
+                               "{'app', 'flask', 'flask_mqtt', 'rotas', 'mqtt'}))"],
+        cwd=RAIZ, capture_output=True, text=True, check=True).stdout
+
+    assert carregados.strip() == "[]"
 
 
 def test_console_so_carrega_o_simulador_no_comando_simular():
     carregados = subprocess.run(
-        [sys.executable, "-c", "import sys, main; print(sorted(m for m in sys.modules if m.startswith(('bench', 'paho'))))"],
+        [sys.executable, "-c", "import sys, main; print(sorted(m for m in sys.modules if m.startswith(('bench', 'simulador', 'paho'))))"],
         cwd=RAIZ, capture_output=True, text=True, check=True).stdout
 
     assert carregados.strip() == "[]"

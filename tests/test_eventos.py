@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from MongoDB.gerencia_BD import carimbo
-from MongoDB.validacao import agora_utc
+from MongoDB.gerencia_BD import agora_utc
 from rotas.eventos import diferencas
 
 from conftest import assert_envelope
@@ -125,3 +125,21 @@ def test_fluxo_aceita_o_cookie_da_pagina(app, client, atores, fluxo_rapido):
     entrar(client, eu["nome"])
     [evento] = eventos_maquinas(ler_eventos(client, maximo=1), app)
     assert evento["maquinas"][0]["id"] == maquina["id"]
+
+
+def test_fluxo_aberto_avisa_e_termina_quando_a_sessao_e_encerrada(app, client, atores, servicos):
+    app.config.update(SSE_INTERVALO_S=0.01, SSE_VIDA_MAXIMA_S=20)
+    eu = atores.usuario()
+    atores.maquina_de(eu)
+    resposta = client.get("/api/eventos", headers=eu["headers"], buffered=False)
+    partes = []
+    try:
+        for pedaco in resposta.response:
+            partes.append(pedaco.decode() if isinstance(pedaco, bytes) else pedaco)
+            if len(partes) == 2:  # the snapshot arrived: log out everywhere while the stream is open
+                servicos.usuarios.revogar_sessoes(eu["id"])
+    finally:
+        resposta.close()
+    texto = "".join(partes)
+    assert texto.rstrip().endswith('event: sessao\ndata: "encerrada"')
+    assert len(partes) < 40  # within a few ticks, not at the end of the stream's 20 s life

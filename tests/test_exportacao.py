@@ -4,13 +4,14 @@ import io
 from datetime import timedelta
 
 from conftest import LEITURA, assert_envelope
-from MongoDB import validacao
+from MongoDB.gerencia_BD import agora_utc
+from nucleo import validacao
 
 
 def test_exporta_csv_do_intervalo_em_ordem_com_horario_local(client, atores):
     dono = atores.usuario()
     maquina = atores.maquina_de(dono, nome="Moedor <1>")
-    base = validacao.agora_utc().replace(microsecond=0) - timedelta(hours=2)
+    base = agora_utc().replace(microsecond=0) - timedelta(hours=2)
     leituras = [dict(LEITURA, rpm=1000 + i, ts=(base + timedelta(minutes=i)).isoformat(), seq=i) for i in range(30)]
     client.post("/api/sensor-data", json={"maquina_id": maquina["id"], "leituras": leituras},
                 headers={"Authorization": f"Bearer {maquina['token']}"})

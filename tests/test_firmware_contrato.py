@@ -16,8 +16,7 @@ RAIZ = Path(__file__).resolve().parents[1]
 if str(RAIZ) not in sys.path:
     sys.path.insert(0, str(RAIZ))
 
-from MongoDB.validacao import LIMITES_SENSORES  # noqa: E402
-from rotas.mqtt_mensagens import COMANDOS, ESTADOS_ACEITOS  # noqa: E402
+from nucleo.contrato import COMANDOS, ESTADOS_ACEITOS, LIMITES_SENSORES  # noqa: E402
 
 FIRMWARE = RAIZ / "firmware"
 PREFIXO_TOPICO = "databutcher"

@@ -12,10 +12,12 @@ import mongomock
 import pytest
 from pymongo import MongoClient
 
-from MongoDB import validacao
+from MongoDB.gerencia_BD import agora_utc
+from nucleo import contas, validacao
 from MongoDB.erros import MaquinaDeOutroUsuario, SegredoInvalido, TokenDispositivoInvalido, UsuarioDuplicado
 from MongoDB.gerencia_BD import GerenciadorBD
-from MongoDB.servicos import criar_servicos
+from nucleo.servicos import criar_servicos
+from conftest import contar_leituras, aplicar_estado_agora
 
 BACKENDS = ["mongomock", pytest.param("nx-27017", marks=pytest.mark.embutido), "mongodb"]
 
@@ -47,7 +49,7 @@ def test_usuario_unico_por_nome_e_email(servicos):
     with pytest.raises(UsuarioDuplicado) as nome:
         servicos.usuarios.criar("ana", "senha-da-ana", "Frigo", "outra@x.com")
     with pytest.raises(UsuarioDuplicado) as email:
-        servicos.usuarios.criar("ana2", "senha-da-ana", "Frigo", "ANA@x.com")
+        contas.cadastrar(servicos, "ana2", "senha-da-ana", "Frigo", "ANA@x.com")  # e-mails compare lower-cased
     assert (nome.value.campo, email.value.campo) == ("nome_usuario", "email")
     assert servicos.usuarios.autenticar("ana", "senha-da-ana")["email"] == "ana@x.com"
     assert servicos.usuarios.autenticar("ana", "errada-123") is None
@@ -70,33 +72,43 @@ def test_reivindicar_listar_e_liberar(servicos):
     assert servicos.maquinas.reivindicar(maquina_id, criada["segredo"], "u2", "Nova")[1] is True
 
 
+def test_token_trocado_deixa_de_valer_na_hora_mesmo_ja_lembrado(servicos):
+    criada = servicos.maquinas.criar("WEG", "W22")
+    maquina_id = criada["maquina"]["id"]
+    servicos.maquinas.autenticar_dispositivo(maquina_id, criada["token"])  # now remembered for a few seconds
+    novo = servicos.maquinas.novo_token(maquina_id)
+    with pytest.raises(TokenDispositivoInvalido):
+        servicos.maquinas.autenticar_dispositivo(maquina_id, criada["token"])
+    servicos.maquinas.autenticar_dispositivo(maquina_id, novo)
+
+
 def test_token_do_dispositivo_e_online(servicos):
     criada, outra = servicos.maquinas.criar("WEG", "W22"), servicos.maquinas.criar("WEG", "W21")
     maquina_id = criada["maquina"]["id"]
     servicos.maquinas.autenticar_dispositivo(maquina_id, criada["token"])  # no exception: accepted
     with pytest.raises(TokenDispositivoInvalido):
         servicos.maquinas.autenticar_dispositivo(maquina_id, outra["token"])
-    agora = validacao.agora_utc()
-    servicos.receber_estado(maquina_id, "iniciada", agora)
+    agora = agora_utc()
+    aplicar_estado_agora(servicos, maquina_id, "iniciada", agora)
     doc = servicos.maquinas.buscar(maquina_id)
     assert doc["status"] == "iniciada" and servicos.maquinas.publico(doc)["last_heartbeat"] == agora
     assert servicos.maquinas.esta_online(doc, agora + timedelta(seconds=45))
     assert not servicos.maquinas.esta_online(doc, agora + timedelta(seconds=46))
-    servicos.receber_estado(maquina_id, "offline", agora)
+    aplicar_estado_agora(servicos, maquina_id, "offline", agora)
     assert not servicos.maquinas.esta_online(servicos.maquinas.buscar(maquina_id), agora)
 
 
 def test_telemetria_idempotente_ordenada_e_por_intervalo(servicos):
     maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
     outra_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
-    base = validacao.agora_utc().replace(microsecond=0) - timedelta(minutes=30)
+    base = agora_utc().replace(microsecond=0) - timedelta(minutes=30)
     for minuto in range(6):
         leitura = validacao.validar_leitura(dict(LEITURA, rpm=1000 + minuto, ts=(base + timedelta(minutes=minuto)).isoformat()))
         servicos.telemetria.inserir(maquina_id, leitura)
     repetida = validacao.validar_leitura(dict(LEITURA, ts=base.isoformat()))
     assert servicos.telemetria.inserir(maquina_id, repetida)[1] is True
     servicos.telemetria.inserir(outra_id, validacao.validar_leitura(LEITURA))
-    assert servicos.telemetria.contar(maquina_id) == 6
+    assert contar_leituras(servicos, maquina_id) == 6
     leituras = servicos.telemetria.listar(maquina_id)
     assert [l["dados_sensor"]["rpm"] for l in leituras] == [1005.0, 1004.0, 1003.0, 1002.0, 1001.0, 1000.0]
     assert leituras[-1]["timestamp"] == base
@@ -107,15 +119,15 @@ def test_telemetria_idempotente_ordenada_e_por_intervalo(servicos):
 
 def test_lote_com_duplicatas_conta_cada_uma(servicos):
     maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
-    base = validacao.agora_utc() - timedelta(minutes=5)
-    agora = validacao.agora_utc()
+    base = agora_utc() - timedelta(minutes=5)
+    agora = agora_utc()
     itens = [(maquina_id, validacao.validar_leitura(dict(LEITURA, ts=(base + timedelta(seconds=i)).isoformat(), seq=i)), agora)
              for i in range(10)]
     primeiros = servicos.telemetria.inserir_pedidos(itens[:4])
     todos = servicos.telemetria.inserir_pedidos(itens)
     assert [duplicada for _, duplicada in todos] == [True] * 4 + [False] * 6
     assert [leitura_id for leitura_id, _ in todos[:4]] == [leitura_id for leitura_id, _ in primeiros]
-    assert servicos.telemetria.contar(maquina_id) == 10
+    assert contar_leituras(servicos, maquina_id) == 10
 
 
 def test_registros_sao_do_dono_que_escreveu(servicos):
@@ -131,17 +143,17 @@ def test_comando_confirmado_pelo_estado_e_expirado_pelo_tempo(servicos):
     maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
     start = servicos.comandos.registrar(maquina_id, "u1", "start", {"voltagem": 220.0}, validade_s=30)
     velho = servicos.comandos.registrar(maquina_id, "u1", "stop", validade_s=-1)
-    servicos.receber_estado(maquina_id, "iniciada")
-    servicos.receber_estado(maquina_id, "parada")
+    aplicar_estado_agora(servicos, maquina_id, "iniciada")
+    aplicar_estado_agora(servicos, maquina_id, "parada")
     estados = {c["comando_id"]: c["estado"] for c in servicos.comandos.listar(maquina_id, "u1")}
     assert estados == {start["comando_id"]: "confirmado", velho["comando_id"]: "expirado"}
     assert servicos.comandos.listar(maquina_id, "u2") == []
 
 
 def test_agregados_somam_min_max_e_contagem_por_balde(servicos):
-    from MongoDB.gerencia_agregados import somar
+    from nucleo.agregacao import somar
     maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
-    inicio = validacao.agora_utc().replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
+    inicio = agora_utc().replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
     leituras = [(maquina_id, dict(LEITURA, temperatura=40.0 + i), inicio + timedelta(seconds=20 * i)) for i in range(9)]
     servicos.agregados.gravar(somar(leituras[:4]))
     servicos.agregados.gravar(somar(leituras[4:]))  # the same buckets again: $inc/$min/$max on upserts
@@ -160,7 +172,7 @@ def test_agregados_somam_min_max_e_contagem_por_balde(servicos):
 
 def test_percorrer_por_janelas_nao_pula_nem_repete_leituras(servicos):
     maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
-    momento = validacao.agora_utc() - timedelta(minutes=1)
+    momento = agora_utc() - timedelta(minutes=1)
     itens = [(maquina_id, validacao.validar_leitura(dict(LEITURA, rpm=float(i))), momento) for i in range(7)]
     servicos.telemetria.inserir_pedidos(itens)  # 7 readings without ts, all received in the same millisecond
     antes, depois = momento - timedelta(hours=5), momento + timedelta(hours=1)
@@ -172,7 +184,7 @@ def test_percorrer_por_janelas_nao_pula_nem_repete_leituras(servicos):
 
 def test_percorrer_em_ordem_atravessando_janelas(servicos):
     maquina_id = servicos.maquinas.criar("WEG", "W22")["maquina"]["id"]
-    base = validacao.agora_utc().replace(microsecond=0) - timedelta(hours=3)
+    base = agora_utc().replace(microsecond=0) - timedelta(hours=3)
     itens = [(maquina_id, validacao.validar_leitura(dict(LEITURA, rpm=float(i), ts=(base + timedelta(minutes=7 * i)).isoformat())),
               base) for i in range(20)]
     servicos.telemetria.inserir_pedidos(itens)

@@ -16,10 +16,10 @@ def test_reivindicar_por_codigo_e_segredo_lista_a_maquina(client, atores):
 
 
 def test_reivindicar_pelo_link_do_qrcode(client, atores, app):
-    from MongoDB.etiquetas import link_reivindicacao
+    from nucleo.etiquetas import link_reivindicacao
     usuario = atores.usuario()
     maquina = atores.maquina()
-    link = link_reivindicacao(app.config["URL_PUBLICA"], maquina["id"], maquina["segredo"])
+    link = link_reivindicacao(app.config["PUBLIC_URL"], maquina["id"], maquina["segredo"])
     resposta = client.post("/api/machines", headers=usuario["headers"], json={"link": link, "nome_maquina": "Serra"})
     assert resposta.status_code == 201
     assert resposta.get_json()["maquina"]["id"] == maquina["id"]
@@ -105,3 +105,32 @@ def test_admin_estreita_os_limites_de_partida_de_uma_maquina(client, atores, ser
     acima = client.post(f"/api/machines/{maquina['id']}/start", headers=dono["headers"],
                         json={"voltagem": 380, "velocidade": 2000, "temperatura": 60})
     assert assert_envelope(acima, 400)["campo"] == "velocidade"
+
+
+def test_id_em_maiusculas_e_a_mesma_maquina_em_todo_caminho(client, atores, servicos):
+    dono = atores.usuario()
+    maquina = atores.maquina_de(dono)
+    maiusculo = maquina["id"].upper()
+    assert atores.enviar_leitura(dict(maquina, id=maiusculo)).status_code == 201  # maquina_id in the body
+    for caminho in ("/api/machines/{}", "/api/sensor-data/{}", "/api/machines/{}/commands", "/api/manual-log/{}"):
+        minusculas = client.get(caminho.format(maquina["id"]), headers=dono["headers"])
+        maiusculas = client.get(caminho.format(maiusculo), headers=dono["headers"])
+        assert (maiusculas.status_code, maiusculas.get_json()) == (200, minusculas.get_json()), caminho
+    leituras = client.get(f"/api/sensor-data/{maiusculo}", headers=dono["headers"]).get_json()["leituras"]
+    assert len(leituras) == 1
+    serie = client.get(f"/api/sensor-data/{maiusculo}/serie", headers=dono["headers"]).get_json()
+    assert serie["maquina_id"] == maquina["id"] and sum(p["n"] for p in serie["pontos"]) == 1
+
+
+def test_usuario_em_ingles_recebe_as_recusas_em_ingles(client, atores, servicos):
+    usuario = atores.usuario()
+    servicos.usuarios.salvar_preferencias(usuario["id"], {"idioma": "en"})
+    maquina = atores.maquina()
+    resposta = client.post("/api/machines", headers=usuario["headers"],
+                           json={"codigo": maquina["id"], "segredo": "errado", "nome_maquina": "Serra"})
+    assert assert_envelope(resposta, 403)["message"] == "Invalid claim secret"
+    sem_nome = client.post("/api/machines", headers=usuario["headers"], json={"codigo": maquina["id"], "segredo": "x"})
+    assert assert_envelope(sem_nome, 400) == {"error": "Bad Request", "message": "The field 'nome_maquina' is required",
+                                              "campo": "nome_maquina"}
+    anonimo = client.post("/api/machines", json={"codigo": maquina["id"]})
+    assert assert_envelope(anonimo, 401)["message"] == "Token ausente, inválido ou expirado"  # nobody to ask: pt-BR

@@ -6,7 +6,7 @@ import pytest
 from pymongo import MongoClient
 
 from app import create_app
-from conftest import CONFIG_TESTE, LEITURA
+from conftest import CONFIG_TESTE, LEITURA, contar_leituras
 from dispositivo import DispositivoSimulado
 from test_mqtt_integracao import esperar
 
@@ -22,18 +22,18 @@ def test_dois_processos_dividem_as_mensagens_sem_duplicar(mosquitto, nx_27017):
     dispositivo = None
     try:
         for app in apps:
-            esperar(lambda: app.extensions["contadores"].como_dict().get("conexoes"), mensagem="assinatura")
+            esperar(lambda: app.extensions["databutcher"].contadores.como_dict().get("conexoes"), mensagem="assinatura")
         maquina_id = apps[0].extensions["databutcher"].maquinas.criar("WEG", "W22")["maquina"]["id"]
         dispositivo = DispositivoSimulado(mosquitto.porta, maquina_id, responder=False)
         agora_ms = int(time.time() * 1000)
         total = 200
         for seq in range(total):
             dispositivo.publicar("telemetria", dict(LEITURA, ts=agora_ms - total * 1000 + seq * 1000, seq=seq))
-        telemetria = apps[0].extensions["databutcher"].telemetria
-        esperar(lambda: telemetria.contar(maquina_id) == total, segundos=30, mensagem="todas as leituras")
+        servicos = apps[0].extensions["databutcher"]
+        esperar(lambda: contar_leituras(servicos, maquina_id) == total, segundos=30, mensagem="todas as leituras")
         for app in apps:
             app.extensions["databutcher"].gravador.esvaziar()
-        contagens = [app.extensions["contadores"].como_dict() for app in apps]
+        contagens = [app.extensions["databutcher"].contadores.como_dict() for app in apps]
         assert [c.get("leituras", 0) > 0 for c in contagens] == [True, True]
         assert sum(c.get("gravadas", 0) for c in contagens) == total
         assert sum(c.get("duplicadas", 0) for c in contagens) == 0

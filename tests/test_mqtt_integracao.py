@@ -5,7 +5,7 @@ import mongomock
 import pytest
 
 from app import create_app
-from conftest import CONFIG_TESTE, LEITURA, Atores, assert_envelope
+from conftest import CONFIG_TESTE, LEITURA, Atores, assert_envelope, contar_leituras
 from dispositivo import DispositivoSimulado
 
 pytestmark = pytest.mark.mosquitto
@@ -27,7 +27,7 @@ def app_mqtt(mosquitto):
     app = create_app(config, mongo_client=mongomock.MongoClient(tz_aware=True))
     mqtt = app.extensions["mqtt"]
     esperar(mqtt.client.is_connected, mensagem="conexão do app ao mosquitto")
-    esperar(lambda: app.extensions["contadores"].como_dict().get("conexoes"), mensagem="assinaturas")
+    esperar(lambda: app.extensions["databutcher"].contadores.como_dict().get("conexoes"), mensagem="assinaturas")
     yield app
     mqtt.client.disconnect()
     mqtt.client.loop_stop()
@@ -55,7 +55,7 @@ def test_status_e_telemetria_do_dispositivo_chegam_ao_banco(cenario):
     esperar(lambda: _maquina(cenario)["status"] == "iniciada", mensagem="status iniciada")
     assert _maquina(cenario)["online"] is True
     cenario["dispositivo"].publicar("telemetria", dict(LEITURA, rpm=1777))
-    esperar(lambda: cenario["servicos"].telemetria.contar(cenario["maquina"]["id"]) == 1, mensagem="leitura guardada")
+    esperar(lambda: contar_leituras(cenario["servicos"], cenario["maquina"]["id"]) == 1, mensagem="leitura guardada")
     assert cenario["servicos"].telemetria.listar(cenario["maquina"]["id"])[0]["dados_sensor"]["rpm"] == 1777.0
 
 
@@ -64,8 +64,8 @@ def test_mensagem_malformada_nao_derruba_o_assinante(cenario):
     dispositivo.publicar("telemetria", b"\x00\xff lixo")
     dispositivo.publicar("status", b'{"state": 42}')
     dispositivo.publicar("telemetria", dict(LEITURA, temperatura=77.0))
-    esperar(lambda: cenario["servicos"].telemetria.contar(cenario["maquina"]["id"]) == 1, mensagem="leitura válida depois do lixo")
-    contagem = cenario["app"].extensions["contadores"].como_dict()
+    esperar(lambda: contar_leituras(cenario["servicos"], cenario["maquina"]["id"]) == 1, mensagem="leitura válida depois do lixo")
+    contagem = cenario["app"].extensions["databutcher"].contadores.como_dict()
     assert contagem["descartadas"] == 2
     assert cenario["app"].extensions["mqtt"].client.is_connected()
 

@@ -4,20 +4,20 @@ import time
 
 import pytest
 
-from MongoDB.ingestao import Contadores
-from rotas.mqtt_mensagens import processar_mensagem, topico
-from conftest import LEITURA
+from mqtt.contrato import topico
+from mqtt.mensagens import processar_mensagem
+from conftest import LEITURA, contar_leituras
 
 
 @pytest.fixture
-def contadores():
-    return Contadores()
+def contadores(servicos):
+    return servicos.contadores
 
 
 def _enviar(servicos, contadores, maquina_id, tipo, carga):
     """Handle one message as the MQTT thread would, then wait for the writer to store it."""
     payload = carga if isinstance(carga, bytes) else json.dumps(carga).encode()
-    resultado = processar_mensagem(topico(maquina_id, tipo), payload, servicos, contadores)
+    resultado = processar_mensagem(topico(maquina_id, tipo), payload, servicos)
     assert servicos.gravador.esvaziar()
     return resultado
 
@@ -45,7 +45,7 @@ def test_telemetria_unica_e_em_lote_sao_guardadas(servicos, atores, contadores):
     lote = [dict(LEITURA, ts=agora_ms - 10_000 + i * 1000, seq=i) for i in range(5)]
     assert _enviar(servicos, contadores, maquina["id"], "telemetria", lote) == "telemetria:5"
     assert _enviar(servicos, contadores, maquina["id"], "telemetria", lote) == "telemetria:5"
-    assert servicos.telemetria.contar(maquina["id"]) == 6
+    assert contar_leituras(servicos, maquina["id"]) == 6
 
 
 @pytest.mark.parametrize("topico_recebido, payload, motivo", [
@@ -55,7 +55,7 @@ def test_telemetria_unica_e_em_lote_sao_guardadas(servicos, atores, contadores):
     ("databutcher/0123456789abcdef01234567/status", b'{"state":"parada"}', "maquina_desconhecida"),
 ])
 def test_topico_ou_maquina_invalidos_sao_descartados_e_contados(servicos, contadores, topico_recebido, payload, motivo):
-    assert processar_mensagem(topico_recebido, payload, servicos, contadores) == f"descartada:{motivo}"
+    assert processar_mensagem(topico_recebido, payload, servicos) == f"descartada:{motivo}"
     assert contadores.como_dict()[f"descartadas_{motivo}"] == 1
 
 
@@ -72,5 +72,5 @@ def test_payload_malformado_e_descartado_sem_excecao(servicos, atores, contadore
     maquina = atores.maquina()
     _enviar(servicos, contadores, maquina["id"], tipo, payload)
     assert contadores.como_dict()[f"descartadas_{motivo}"] >= 1
-    assert servicos.telemetria.contar(maquina["id"]) == 0
+    assert contar_leituras(servicos, maquina["id"]) == 0
     assert servicos.maquinas.buscar(maquina["id"])["status"] == "parada"

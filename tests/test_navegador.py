@@ -1,7 +1,8 @@
 """The operator's day in a real Chromium on a phone-sized screen, against a live server.
 
 The server runs on the embedded store with a real mosquitto; devices are simulated with paho.
-Screenshots of the dashboard and the machine page are saved into docs/screenshots/.
+Screenshots of the dashboard and the machine page go to a temporary folder, or to docs/screenshots/ with
+`python -m pytest tests/test_navegador.py --capturas docs/screenshots`.
 """
 import csv
 import io
@@ -12,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from camera_falsa import imagem_para_y4m
-from conftest import LEITURA
+from conftest import LEITURA, aplicar_estado_agora
 from dispositivo import DispositivoSimulado
-from MongoDB import etiquetas, validacao
-from navegador import ARGS_CHROMIUM, TELEFONE, servidor_vivo, chromium, pagina  # noqa: F401 (fixtures)
+from MongoDB.gerencia_BD import agora_utc
+from nucleo import etiquetas, leituras, validacao
+from navegador import ARGS_CHROMIUM, TELEFONE, capturas, servidor_vivo, chromium, pagina  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.navegador, pytest.mark.mosquitto, pytest.mark.embutido]
-CAPTURAS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 ESPERA_MS = 15_000
 
 
@@ -44,11 +45,11 @@ def _entrar(pagina, servidor, usuario):
 
 def _historico(servidor, maquina, horas=2, temperatura=55.0, pico=None):
     """A reading a minute over the last `horas`, stored through the real ingest path."""
-    agora = validacao.agora_utc().replace(second=0, microsecond=0)
+    agora = agora_utc().replace(second=0, microsecond=0)
     for minuto in range(horas * 60, 0, -1):
         valor = pico if pico is not None and minuto == 30 else temperatura
         leitura = dict(LEITURA, temperatura=valor, ts=(agora - timedelta(minutes=minuto)).isoformat(), seq=minuto)
-        servidor.servicos.enfileirar_leitura(maquina["id"], leitura)
+        leituras.receber(servidor.servicos, maquina["id"], leitura)
     assert servidor.servicos.gravador.esvaziar()
 
 
@@ -89,17 +90,17 @@ def test_operador_ve_maquina_ficar_online_e_a_leitura_mudar_ao_vivo(servidor_viv
     assert pagina.erros == []
 
 
-def test_quem_nunca_viu_o_produto_acha_a_maquina_superaquecida_e_exporta_as_ultimas_24h(servidor_vivo, pagina):
+def test_quem_nunca_viu_o_produto_acha_a_maquina_superaquecida_e_exporta_as_ultimas_24h(servidor_vivo, pagina, capturas):
     usuario = _operador(servidor_vivo)
     calmas = [_maquina_de(servidor_vivo, usuario, f"Serra {i}") for i in range(1, 4)]
     quente = _maquina_de(servidor_vivo, usuario, "Moedor 2")
     for maquina in calmas:
-        servidor_vivo.servicos.receber_estado(maquina["id"], "iniciada")
-        servidor_vivo.servicos.receber_leitura(maquina["id"], dict(LEITURA, temperatura=45.0))
-    servidor_vivo.servicos.receber_estado(quente["id"], "iniciada")
+        aplicar_estado_agora(servidor_vivo.servicos, maquina["id"], "iniciada")
+        leituras.receber(servidor_vivo.servicos, maquina["id"], dict(LEITURA, temperatura=45.0)).aguardar()
+    aplicar_estado_agora(servidor_vivo.servicos, quente["id"], "iniciada")
     _historico(servidor_vivo, quente, horas=26, temperatura=70.0)
     time.sleep(1.1)
-    servidor_vivo.servicos.receber_leitura(quente["id"], dict(LEITURA, temperatura=97.0))
+    leituras.receber(servidor_vivo.servicos, quente["id"], dict(LEITURA, temperatura=97.0)).aguardar()
 
     _entrar(pagina, servidor_vivo, usuario)
     primeiro = pagina.locator("article[data-maquina-id]").first
@@ -107,8 +108,7 @@ def test_quem_nunca_viu_o_produto_acha_a_maquina_superaquecida_e_exporta_as_ulti
     assert "Superaquecimento" in primeiro.locator("[data-campo=alertas]").inner_text()
     for maquina in calmas:  # running at 45 °C after a reset: nothing to look at
         assert _cartao(pagina, maquina).locator("[data-campo=alertas]").inner_text().strip() == ""
-    CAPTURAS.mkdir(parents=True, exist_ok=True)
-    pagina.screenshot(path=str(CAPTURAS / "painel.png"), full_page=True)
+    pagina.screenshot(path=str(capturas / "painel.png"), full_page=True)
 
     primeiro.locator("a[data-campo=link]").click()
     pagina.wait_for_url(f"{servidor_vivo.url}/maquinas/{quente['id']}")
@@ -116,7 +116,7 @@ def test_quem_nunca_viu_o_produto_acha_a_maquina_superaquecida_e_exporta_as_ulti
     pagina.wait_for_function("() => Number(document.querySelector('#grafico-temperatura').dataset.pontos) > 100",
                              timeout=ESPERA_MS)
     assert pagina.locator("#grafico-temperatura canvas").count() >= 1
-    pagina.screenshot(path=str(CAPTURAS / "maquina.png"), full_page=True)
+    pagina.screenshot(path=str(capturas / "maquina.png"), full_page=True)
 
     with pagina.expect_download() as baixado:
         pagina.click("#link-exportar")
@@ -164,7 +164,7 @@ def test_ler_a_etiqueta_pela_camera_associa_a_maquina(servidor_vivo, chromium, t
     criada = servidor_vivo.servicos.maquinas.criar("Siemens", "1LE1")
     maquina_id = criada["maquina"]["id"]
     link = etiquetas.link_reivindicacao(servidor_vivo.url, maquina_id, criada["segredo"])
-    video = imagem_para_y4m(etiquetas.gerar_qrcode(link, tmp_path, maquina_id), tmp_path / "camera.y4m")
+    video = imagem_para_y4m(etiquetas.gravar_qrcode(link, tmp_path, maquina_id), tmp_path / "camera.y4m")
 
     # A browser of its own: the fake camera is a launch flag.
     navegador = chromium.browser_type.launch(executable_path=chromium_caminho(), args=ARGS_CHROMIUM + [
@@ -196,8 +196,8 @@ def chromium_caminho():
 def test_telefone_de_360px_sem_rolagem_lateral_e_entrada_so_com_teclado(servidor_vivo, chromium):
     usuario = _operador(servidor_vivo, "ana", "senha-da-ana1")
     maquina = _maquina_de(servidor_vivo, usuario, "Moedor com um nome bem comprido para caber na tela")
-    servidor_vivo.servicos.receber_estado(maquina["id"], "iniciada")
-    servidor_vivo.servicos.receber_leitura(maquina["id"], dict(LEITURA, vibracao=5.2))
+    aplicar_estado_agora(servidor_vivo.servicos, maquina["id"], "iniciada")
+    leituras.receber(servidor_vivo.servicos, maquina["id"], dict(LEITURA, vibracao=5.2)).aguardar()
     contexto = chromium.new_context(viewport={"width": 360, "height": 740}, locale="pt-BR")
     try:
         pagina = contexto.new_page()

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import assert_envelope
-from MongoDB import etiquetas
+from nucleo import etiquetas
 from rotas.apresentacao import GRANDEZAS, PARAMETROS_PARTIDA
 from rotas.seguranca import COOKIE_SESSAO
 from rotas.textos import TEXTOS
@@ -194,6 +194,18 @@ def test_paginas_trazem_cabecalhos_de_seguranca(client, logado):
         assert "unsafe-inline" not in politica
         assert cabecalhos["X-Content-Type-Options"] == "nosniff"
         assert cabecalhos["Referrer-Policy"] == "same-origin"
+
+
+def test_nenhuma_pagina_de_usuario_fica_em_cache(app, client, atores, servicos, logado):
+    maquina = atores.maquina_de(logado)
+    servicos.usuarios.definir_papel(logado["nome"], "admin")
+    anonimo = app.test_client()
+    for cliente, pagina in [(anonimo, "/entrar"), (anonimo, "/cadastrar"), (client, "/maquinas"),
+                            (client, f"/maquinas/{maquina['id']}"), (client, "/maquinas/adicionar"),
+                            (client, "/conta"), (client, "/admin/etiquetas")]:
+        resposta = cliente.get(pagina)
+        assert resposta.status_code == 200, pagina
+        assert resposta.headers.get("Cache-Control") == "no-store", pagina
 
 
 def test_nenhum_template_carrega_recurso_de_fora_nem_script_embutido():
@@ -502,7 +514,7 @@ def etiqueta_gravada(app, atores):
     """A free machine with its QR PNG, as `main.py maquina criar` leaves it."""
     maquina = atores.maquina()
     link = etiquetas.link_reivindicacao("http://databutcher.test", maquina["id"], maquina["segredo"])
-    etiquetas.gerar_qrcode(link, app.config["QRCODE_DIR"], maquina["id"])
+    etiquetas.gravar_qrcode(link, app.config["QRCODE_DIR"], maquina["id"])
     return maquina
 
 

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import LEITURA, assert_envelope
-from MongoDB import validacao
-from MongoDB.ingestao import FilaCheia
+from conftest import LEITURA, assert_envelope, contar_leituras
+from MongoDB.gerencia_BD import agora_utc
+from nucleo import leituras, validacao
+from nucleo.gravador import FilaCheia
 
 
 def _lote(atores, maquina, leituras):
@@ -21,26 +22,31 @@ def _serie(client, dono, maquina, desde, ate, **extra):
     return resposta.get_json()
 
 
-def test_lote_http_e_tudo_ou_nada_e_reenvio_nao_duplica(atores, servicos):
+def test_lote_http_guarda_as_boas_aponta_as_ruins_e_reenvio_nao_duplica(atores, servicos):
     maquina = atores.maquina()
-    base = validacao.agora_utc() - timedelta(minutes=10)
+    base = agora_utc() - timedelta(minutes=10)
     leituras = [dict(LEITURA, ts=(base + timedelta(seconds=i)).isoformat(), seq=i) for i in range(3)]
-    invalido = _lote(atores, maquina, [leituras[0], dict(leituras[1], tensao="x"), leituras[2]])
-    assert assert_envelope(invalido, 400)["campo"] == "leituras[1].tensao"
-    assert servicos.telemetria.contar(maquina["id"]) == 0
-    primeiro = _lote(atores, maquina, leituras)
-    assert primeiro.status_code == 201 and primeiro.get_json()["inseridas"] == 3
+    misto = _lote(atores, maquina, [leituras[0], dict(leituras[1], tensao="x"), leituras[2]])
+    assert misto.status_code == 201, misto.get_json()
+    corpo = misto.get_json()
+    assert corpo["inseridas"] == 2 and len(corpo["sensor_data_ids"]) == 2
+    assert [(r["posicao"], r["campo"]) for r in corpo["recusadas"]] == [(1, "leituras[1].tensao")]
+    assert contar_leituras(servicos, maquina["id"]) == 2
+    todas = _lote(atores, maquina, leituras)
+    assert todas.status_code == 201 and (todas.get_json()["inseridas"], todas.get_json()["duplicadas"]) == (1, 2)
     repetido = _lote(atores, maquina, leituras).get_json()
-    assert (repetido["inseridas"], repetido["duplicadas"]) == (0, 3)
-    assert repetido["sensor_data_ids"] == primeiro.get_json()["sensor_data_ids"]
+    assert (repetido["inseridas"], repetido["duplicadas"], repetido["recusadas"]) == (0, 3, [])
+    assert repetido["sensor_data_ids"] == todas.get_json()["sensor_data_ids"]
+    so_ruins = _lote(atores, maquina, [dict(LEITURA, rpm=-1), dict(LEITURA, tensao=None)])
+    assert assert_envelope(so_ruins, 400)["campo"] == "leituras[0].rpm"
     assert_envelope(_lote(atores, maquina, [LEITURA] * 101), 400)
-    assert servicos.telemetria.contar(maquina["id"]) == 3
+    assert contar_leituras(servicos, maquina["id"]) == 3
 
 
 def test_serie_curta_vem_dos_brutos_com_lacuna_quando_o_dispositivo_silenciou(client, atores, servicos):
     dono = atores.usuario()
     maquina = atores.maquina_de(dono)
-    base = validacao.agora_utc().replace(microsecond=0) - timedelta(minutes=30)
+    base = agora_utc().replace(microsecond=0) - timedelta(minutes=30)
     antes = [dict(LEITURA, temperatura=40.0 + i, ts=(base + timedelta(seconds=10 * i)).isoformat()) for i in range(6)]
     depois = [dict(LEITURA, temperatura=80.0, ts=(base + timedelta(minutes=10, seconds=10 * i)).isoformat()) for i in range(3)]
     assert _lote(atores, maquina, antes + depois).status_code == 201
@@ -53,7 +59,7 @@ def test_serie_curta_vem_dos_brutos_com_lacuna_quando_o_dispositivo_silenciou(cl
 def test_serie_de_um_dia_vem_dos_minutos_e_o_pico_nao_some_na_media(client, atores, servicos):
     dono = atores.usuario()
     maquina = atores.maquina_de(dono)
-    inicio = validacao.agora_utc().replace(second=0, microsecond=0) - timedelta(hours=3)
+    inicio = agora_utc().replace(second=0, microsecond=0) - timedelta(hours=3)
     leituras = [dict(LEITURA, vibracao=1.0, ts=(inicio + timedelta(seconds=5 * i)).isoformat(), seq=i) for i in range(100)]
     leituras[37]["vibracao"] = 9.5  # one spike among 100 calm readings
     assert _lote(atores, maquina, leituras).status_code == 201
@@ -73,7 +79,7 @@ def test_serie_recusa_intervalos_invalidos(client, atores):
     dono = atores.usuario()
     maquina = atores.maquina_de(dono)
     url = f"/api/sensor-data/{maquina['id']}/serie"
-    agora = validacao.agora_utc()
+    agora = agora_utc()
     for parametros in ({"desde": agora.isoformat(), "ate": (agora - timedelta(hours=1)).isoformat()},
                        {"desde": (agora - timedelta(days=500)).isoformat()}, {"pontos": 5000}):
         assert_envelope(client.get(url, headers=dono["headers"], query_string=parametros), 400)
@@ -92,16 +98,20 @@ def test_retencao_cria_ttl_com_os_dias_configurados(servicos, app):
 
 def test_atividade_da_maquina_e_gravada_no_maximo_uma_vez_por_segundo(servicos, atores, monkeypatch):
     maquina = atores.maquina()
+    relogio = [1000.0]
+    servicos.gravador.relogio = lambda: relogio[0]
     chamadas = []
     original = servicos.maquinas.registrar_atividade
     monkeypatch.setattr(servicos.maquinas, "registrar_atividade",
                         lambda *args: chamadas.append(args) or original(*args))
-    for i in range(50):
-        servicos.enfileirar_leitura(maquina["id"], dict(LEITURA, rpm=1000 + i))
-    servicos.gravador.esvaziar()
-    servicos.gravador.parar()
-    assert 1 <= len(chamadas) <= 3
-    assert servicos.maquinas.buscar(maquina["id"])["ultima_leitura"]["rpm"] == 1049.0
+    for i in range(5):  # five separate batches within one second
+        leituras.receber(servicos, maquina["id"], dict(LEITURA, rpm=1000 + i)).aguardar()
+        relogio[0] += 0.15
+    assert len(chamadas) == 1
+    relogio[0] += 1.0
+    leituras.receber(servicos, maquina["id"], dict(LEITURA, rpm=2000)).aguardar()
+    assert len(chamadas) == 2
+    assert servicos.maquinas.buscar(maquina["id"])["ultima_leitura"]["rpm"] == 2000.0
 
 
 def test_fila_cheia_e_contada_e_recusada_com_503(app, client, atores, servicos):
@@ -112,25 +122,25 @@ def test_fila_cheia_e_contada_e_recusada_com_503(app, client, atores, servicos):
     servicos.gravador.fila.maxsize = 2
     servicos.gravador.espera_fila_s = 0.05
     try:
-        servicos.enfileirar_leitura(maquina["id"], LEITURA)  # taken by the writer, which gets stuck
+        leituras.receber(servicos, maquina["id"], LEITURA)  # taken by the writer, which gets stuck
         assert preso.wait(5)
-        servicos.enfileirar_leitura(maquina["id"], LEITURA)
-        servicos.enfileirar_leitura(maquina["id"], LEITURA)
+        leituras.receber(servicos, maquina["id"], LEITURA)
+        leituras.receber(servicos, maquina["id"], LEITURA)
         with pytest.raises(FilaCheia):
-            servicos.enfileirar_leitura(maquina["id"], LEITURA)
+            leituras.receber(servicos, maquina["id"], LEITURA)
         assert_envelope(atores.enviar_leitura(maquina), 503)
-        assert app.extensions["contadores"].como_dict()["fila_cheia"] == 2
+        assert app.extensions["databutcher"].contadores.como_dict()["fila_cheia"] == 2
     finally:
         liberar.set()
     assert servicos.gravador.esvaziar()
-    assert servicos.telemetria.contar(maquina["id"]) == 3
+    assert contar_leituras(servicos, maquina["id"]) == 3
 
 
 def test_desligar_grava_o_que_estava_na_fila(servicos, atores):
     maquina = atores.maquina()
-    agora_ms = int(validacao.agora_utc().timestamp() * 1000)
+    agora_ms = int(agora_utc().timestamp() * 1000)
     for i in range(300):
-        servicos.enfileirar_leitura(maquina["id"], dict(LEITURA, ts=agora_ms - 300_000 + i * 1000, seq=i))
+        leituras.receber(servicos, maquina["id"], dict(LEITURA, ts=agora_ms - 300_000 + i * 1000, seq=i))
     servicos.encerrar()
-    assert servicos.telemetria.contar(maquina["id"]) == 300
+    assert contar_leituras(servicos, maquina["id"]) == 300
     assert sum(doc["n"] for doc in servicos.bd.colecao("agregados_minuto").find({"maquina_id": maquina["id"]})) == 300

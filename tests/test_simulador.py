@@ -15,14 +15,14 @@ import pytest
 from werkzeug.serving import make_server
 
 import main
-from bench.maquina_simulada import MaquinaSimulada
-from bench.simulador import Simulador
-from bench.transporte_mqtt import MAQUINAS_POR_CLIENTE, topico
-from conftest import Atores
-from MongoDB import validacao
+from simulador.maquina_simulada import MaquinaSimulada
+from simulador.simulador import Simulador
+from mqtt import contrato as mqtt_contrato
+from simulador.transporte_mqtt import MAQUINAS_POR_CLIENTE, topico
+from conftest import Atores, contar_leituras
+from nucleo import contrato, validacao
 from MongoDB.gerencia_BD import GerenciadorBD
-from MongoDB.servicos import criar_servicos
-from rotas import mqtt_mensagens
+from nucleo.servicos import criar_servicos
 from test_mqtt_integracao import app_mqtt, esperar  # noqa: F401  (fixture)
 
 RAIZ = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ PARTIDA = {"voltagem": 380, "velocidade": 1750, "temperatura": 120}
 
 def _dentro_dos_limites(leitura):
     validacao.validar_leitura(leitura)  # what the server would refuse, the test refuses
-    return all(minimo <= leitura[campo] <= maximo for campo, (minimo, maximo) in validacao.LIMITES_SENSORES.items())
+    return all(minimo <= leitura[campo] <= maximo for campo, (minimo, maximo) in contrato.LIMITES_SENSORES.items())
 
 
 # ---- the machine model --------------------------------------------------------------------
@@ -93,17 +93,19 @@ def test_comando_vencido_repetido_ou_fora_dos_limites_nao_muda_a_maquina():
     assert maquina.obedecer({"comando": "start", "id": "c", "parametros": PARTIDA}, agora) == "repetido"
     assert maquina.estado == "parada"
     assert maquina.obedecer({"comando": "reset", "id": "d"}, agora) == "obedecido"
-    assert maquina.parametros == {campo: float(valor) for campo, valor in validacao.CONFIGURACAO_RESET.items()}
+    assert maquina.parametros == {campo: float(valor) for campo, valor in contrato.CONFIGURACAO_RESET.items()}
 
 
 def test_simulador_importa_sem_flask():
-    codigo = "import sys, bench.simulador, bench.cadastro; print(sorted(m for m in sys.modules if m.split('.')[0] in {'flask', 'app', 'rotas'}))"
+    codigo = ("import sys, simulador.simulador, simulador.cadastro; "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in {'flask', 'flask_mqtt', 'app', 'rotas'}))")
     resultado = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, capture_output=True, text=True, timeout=30)
     assert resultado.returncode == 0 and resultado.stdout.strip() == "[]", resultado.stderr
 
 
 def test_topicos_do_simulador_sao_os_do_servidor():
-    assert all(topico(ID, tipo) == mqtt_mensagens.topico(ID, tipo) for tipo in ("status", "telemetria", "comandos"))
+    assert topico(ID, "telemetria") == f"databutcher/{ID}/telemetria"
+    assert topico is mqtt_contrato.topico  # one definition, not a copy kept in step by hand
 
 
 # ---- against the app ------------------------------------------------------------------------
@@ -131,9 +133,9 @@ def test_via_mqtt_o_app_guarda_cada_leitura_uma_vez_e_o_start_e_confirmado(app_m
     for maquina in maquinas:
         enviadas = estat["por_maquina"][maquina["id"]]
         assert enviadas >= 5
-        esperar(lambda: servicos.telemetria.contar(maquina["id"]) >= enviadas, mensagem="leituras guardadas")
+        esperar(lambda: contar_leituras(servicos, maquina["id"]) >= enviadas, mensagem="leituras guardadas")
     time.sleep(0.3)  # a duplicate would arrive now
-    assert {m["id"]: servicos.telemetria.contar(m["id"]) for m in maquinas} == estat["por_maquina"]
+    assert {m["id"]: contar_leituras(servicos, m["id"]) for m in maquinas} == estat["por_maquina"]
     assert servicos.telemetria.listar(maquinas[0]["id"], 1)[0]["dados_sensor"]["tensao"] > 200  # running at 380 V
 
 
@@ -182,7 +184,7 @@ def test_via_http_o_app_guarda_o_que_o_simulador_enviou(app, servicos, atores):
         servidor.server_close()
         linha.join(5)
     assert estat["erros"] == 0 and min(estat["por_maquina"].values()) >= 5
-    assert {m["id"]: servicos.telemetria.contar(m["id"]) for m in maquinas} == estat["por_maquina"]
+    assert {m["id"]: contar_leituras(servicos, m["id"]) for m in maquinas} == estat["por_maquina"]
 
 
 # ---- main.py simular ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Telemetry over HTTP: device tokens, validation, idempotency and history queries."""
 from datetime import datetime, timedelta, timezone
 
-from conftest import LEITURA, assert_envelope
+from conftest import LEITURA, assert_envelope, contar_leituras
 
 
 def test_leitura_valida_e_guardada_e_vira_heartbeat(client, atores):
@@ -41,7 +41,7 @@ def test_campo_invalido_da_400_nomeando_o_campo_e_nada_e_guardado(client, atores
     resposta = client.post("/api/sensor-data", json={"maquina_id": maquina["id"], "tensao": 1},
                            headers={"Authorization": f"Bearer {maquina['token']}"})
     assert assert_envelope(resposta, 400)["campo"] == "vibracao"
-    assert servicos.telemetria.contar(maquina["id"]) == 0
+    assert contar_leituras(servicos, maquina["id"]) == 0
 
 
 def test_reenvio_com_mesmo_ts_nao_duplica(client, atores, servicos):
@@ -51,7 +51,7 @@ def test_reenvio_com_mesmo_ts_nao_duplica(client, atores, servicos):
     repetida = atores.enviar_leitura(maquina, ts=ts, seq=7)
     assert primeira.status_code == 201 and repetida.status_code == 200
     assert repetida.get_json()["sensor_data_id"] == primeira.get_json()["sensor_data_id"]
-    assert servicos.telemetria.contar(maquina["id"]) == 1
+    assert contar_leituras(servicos, maquina["id"]) == 1
 
 
 def test_historico_mais_recente_primeiro_com_limite_e_intervalo(client, atores):

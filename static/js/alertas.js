@@ -1,24 +1,21 @@
-// Dashboard alert zones, mirroring rotas/apresentacao.py `alertas()`; the thresholds come from the page
-// (data-temperatura-maxima, data-vibracao-atencao, data-vibracao-alerta on #lista-maquinas).
+// Dashboard alert zones, mirroring rotas/apresentacao.py `alertas()`; every threshold comes from the page
+// (data-temperatura-maxima, -vibracao-atencao, -vibracao-alerta, -temperatura-reset on #lista-maquinas).
 
 export function lerLimites(elemento) {
-  const numero = (nome, padrao) => {
-    const valor = Number(elemento.dataset[nome]);
-    return Number.isFinite(valor) ? valor : padrao;
-  };
+  const numero = (nome) => Number(elemento.dataset[nome]);
   return {
-    temperaturaMaxima: numero("temperaturaMaxima", 80),
-    vibracaoAtencao: numero("vibracaoAtencao", 2.8),
-    vibracaoAlerta: numero("vibracaoAlerta", 4.5),
+    temperaturaMaxima: numero("temperaturaMaxima"),
+    vibracaoAtencao: numero("vibracaoAtencao"),
+    vibracaoAlerta: numero("vibracaoAlerta"),
+    temperaturaReset: numero("temperaturaReset"),
   };
 }
 
-// 80 °C always; while running, the start parameter `temperatura` too if it is lower.
-// The reset value (20 °C, rotas/apresentacao.py) means "no limit chosen", not a limit.
-const TEMPERATURA_RESET = 20;
+// The maximum always; while running, the start parameter `temperatura` too if it is lower.
+// The reset value means "no limit chosen", not a limit.
 function temperaturaMaxima(maquina, limites) {
   const configurada = maquina.configuracoes && maquina.configuracoes.temperatura;
-  if (maquina.status === "iniciada" && typeof configurada === "number" && configurada > TEMPERATURA_RESET) {
+  if (maquina.status === "iniciada" && typeof configurada === "number" && configurada > limites.temperaturaReset) {
     return Math.min(configurada, limites.temperaturaMaxima);
   }
   return limites.temperaturaMaxima;

@@ -1,17 +1,20 @@
 // Formatting and small DOM helpers shared by the pages. User text is only ever set with textContent.
 
-export const fuso = document.body.dataset.fuso || "America/Sao_Paulo";
+// The operator's zone, the sensor table and the texts come from the server (rotas/ganchos.py), never copied here.
+export const fuso = document.body.dataset.fuso;
 // Dates and numbers as the page's language writes them ("pt-BR" or "en", from <html lang>).
 export const idioma = document.documentElement.lang || "pt-BR";
 
-// Texts in the user's language (rotas/textos.py TEXTOS), handed over in <body data-textos>.
-const textos = (() => {
+function lerJson(texto, padrao) {
   try {
-    return JSON.parse(document.body.dataset.textos || "{}");
+    return JSON.parse(texto);
   } catch {
-    return {};
+    return padrao;
   }
-})();
+}
+
+// Texts in the user's language (rotas/textos.py TEXTOS), handed over in <body data-textos>.
+const textos = lerJson(document.body.dataset.textos, {});
 
 // texto("ha", "5 s") → "há 5 s"; an unknown key comes back as itself.
 export function texto(chave, ...valores) {
@@ -41,12 +44,8 @@ function formatadorDeHora() {
 }
 const formatoHora = formatadorDeHora();
 
-export const GRANDEZAS = [
-  ["tensao", 1, "V"],
-  ["vibracao", 2, "mm/s"],
-  ["temperatura", 1, "°C"],
-  ["rpm", 0, "rpm"],
-];
+// [[campo, casas decimais, unidade]] in display order (nucleo/contrato.py SENSORES_INFO), in <body data-sensores>.
+export const GRANDEZAS = lerJson(document.body.dataset.sensores, []);
 const CASAS = Object.fromEntries(GRANDEZAS.map(([campo, casas, unidade]) => [campo, [casas, unidade]]));
 
 export function formatarHora(iso, vazio = texto("nunca")) {

@@ -1,14 +1,13 @@
-"""The console's interactive menu (`python main.py` with no arguments): no Flask, no database handle.
+"""The console's interactive menu (`python main.py` with no arguments).
 
-It talks to the user through the `Console` of main.py (managers, settings, input and output)
-and only calls managers, so every refusal is a domain error printed in pt-BR.
+It talks to the user through a `Console` (console/terminal.py) and calls the same use cases as
+the API, so every refusal is a domain error printed in pt-BR.
 """
-from . import etiquetas, validacao
-from .erros import AcessoNegado, DadosInvalidos, ErroDominio, UsuarioNaoEncontrado
+from MongoDB.erros import AcessoNegado, ErroDominio
+from nucleo import contas, etiquetas, maquinas
 
-
-def sim_ou_nao(valor) -> str:
-    return "sim" if valor else "não"
+from .comandos import id_maquina
+from .terminal import sim_ou_nao
 
 
 class Menu:
@@ -42,7 +41,7 @@ class Menu:
                 else:
                     getattr(self, self.acoes[escolha])()
             except ErroDominio as erro:
-                con.escrever(f"Erro: {erro.mensagem}")
+                con.escrever_erro(erro)
             except EOFError:
                 con.escrever()
                 return 0
@@ -50,24 +49,24 @@ class Menu:
     def _exigir_login(self) -> dict:
         """The logged-in user as stored now (a removed or demoted account is noticed)."""
         if self.usuario is None:
-            raise AcessoNegado("Entre na sua conta primeiro (opção 2)")
+            raise AcessoNegado("entre_primeiro")
         self.usuario = self.con.servicos.usuarios.buscar_por_id(self.usuario["id"])
         if self.usuario is None:
-            raise AcessoNegado("Sua conta não existe mais; entre com outra (opção 2)")
+            raise AcessoNegado("conta_nao_existe")
         return self.usuario
 
     def criar_usuario(self):
         con = self.con
         nome, empresa = con.perguntar("Nome de usuário: "), con.perguntar("Empresa: ")
         email, senha = con.perguntar("E-mail: "), con.nova_senha()
-        usuario = con.servicos.usuarios.criar(nome, senha, empresa, email)
+        usuario = contas.cadastrar(con.servicos, nome, senha, empresa, email)
         con.escrever(f"Usuário {usuario['nome_usuario']} criado. Entre com a opção 2.")
 
     def entrar(self):
         nome = self.con.perguntar("Nome de usuário: ")
         usuario = self.con.servicos.usuarios.autenticar(nome, self.con.perguntar_senha("Senha: "))
         if usuario is None:
-            raise AcessoNegado("Usuário ou senha incorretos")
+            raise AcessoNegado("usuario_ou_senha_incorretos")
         self.usuario = usuario
         self.con.escrever(f"Bem-vindo, {usuario['nome_usuario']}!")
 
@@ -80,9 +79,8 @@ class Menu:
                 con.escrever("Nada foi removido.")
                 return
         elif con.servicos.usuarios.autenticar(nome, con.perguntar_senha(f"Senha de {nome}: ")) is None:
-            raise AcessoNegado("Usuário ou senha incorretos")
-        if not con.servicos.usuarios.remover(nome):
-            raise UsuarioNaoEncontrado()
+            raise AcessoNegado("usuario_ou_senha_incorretos")
+        contas.remover(con.servicos, nome)
         if self.usuario is not None and self.usuario["nome_usuario"] == nome:
             self.usuario = None
         con.escrever(f"Usuário {nome} removido; as máquinas dele ficaram livres.")
@@ -90,29 +88,26 @@ class Menu:
     def adicionar_maquina(self):
         con, usuario = self.con, self._exigir_login()
         resposta = con.perguntar("Código da máquina ou link do QR code: ")
-        if "://" in resposta or "codigo=" in resposta:
-            codigo, segredo = etiquetas.ler_link_reivindicacao(resposta)
-            if codigo is None or segredo is None:
-                raise DadosInvalidos("O link não é um link de associação do DataButcher", "link")
+        if etiquetas.parece_link(resposta):
+            pedido = {"link": resposta}
         else:
-            codigo, segredo = resposta, con.perguntar("Segredo da etiqueta: ")
-        codigo = validacao.object_id(codigo, "codigo")
-        segredo = validacao.texto(segredo, "segredo", 100)
-        nome = validacao.texto(con.perguntar("Nome da máquina: "), "nome_maquina", 80)
-        maquina, nova = con.servicos.maquinas.reivindicar(codigo, segredo, usuario["id"], nome)
+            pedido = {"codigo": resposta, "segredo": con.perguntar("Segredo da etiqueta: ")}
+        maquinas.ler_pedido_de_reivindicacao(**pedido)  # a bad code or link is refused before the name is asked
+        nome = con.perguntar("Nome da máquina: ")
+        maquina, nova = maquinas.reivindicar(con.servicos, usuario["id"], nome, **pedido)
         con.escrever(f"Máquina {maquina['id']} associada como {maquina['nome_maquina']!r}." if nova
                      else "Esta máquina já é sua.")
 
     def listar_maquinas(self):
-        maquinas = self.con.servicos.maquinas.listar_do_usuario(self._exigir_login()["id"])
+        minhas = self.con.servicos.maquinas.listar_do_usuario(self._exigir_login()["id"])
         self.con.tabela(["ID", "NOME", "FABRICANTE", "MODELO", "STATUS", "ONLINE"],
                         [[m["id"], m["nome_maquina"], m["fabricante"], m["modelo"], m["status"],
-                          sim_ou_nao(m["online"])] for m in maquinas],
+                          sim_ou_nao(m["online"])] for m in minhas],
                         "Você ainda não tem máquinas (opção 4 para adicionar).")
 
     def liberar_maquina(self):
         usuario = self._exigir_login()
-        maquina_id = self.con.perguntar("ID da máquina a liberar: ")
+        maquina_id = id_maquina(self.con.perguntar("ID da máquina a liberar: "))
         self.con.servicos.maquinas.liberar(maquina_id, usuario["id"])
         self.con.escrever("Máquina liberada; ela, o histórico e o QR code continuam válidos para o próximo dono.")
 
@@ -125,6 +120,6 @@ class Menu:
 
     def criar_maquina(self):
         if self._exigir_login()["papel"] != "admin":
-            raise AcessoNegado("Apenas administradores criam máquinas")
+            raise AcessoNegado("so_admin_cria_maquinas")
         fabricante, modelo = self.con.perguntar("Fabricante: "), self.con.perguntar("Modelo: ")
-        self.con.mostrar_maquina_criada(self.con.criar_maquina(fabricante, modelo))
+        self.con.mostrar_maquina_criada(maquinas.criar_com_etiqueta(self.con.servicos, fabricante, modelo))

@@ -10,26 +10,21 @@ The safe pattern, each step for a reason measured with flask-mqtt:
 - a unique client id per process (config.py) and no client in the reloader's parent.
 """
 import atexit
-import json
 import logging
 import os
 
-from flask import abort
 from flask_mqtt import Mqtt
 from werkzeug.serving import is_running_from_reloader
 
 from .broker_embutido import BrokerEmbutido
-from .json import iso
-from .mqtt_mensagens import processar_mensagem, topico, topicos_assinados
+from .contrato import QOS_ASSINATURAS, QOS_COMANDOS, carga_comando, topico, topicos_assinados
+from .mensagens import processar_mensagem
 
 log = logging.getLogger(__name__)
 
-QOS_COMANDOS = 1
 
-
-def iniciar_mqtt(app):
+def registrar_mqtt(app):
     """Start the subscriber (and the embedded broker when no MQTT_BROKER_URL is set)."""
-    contadores = app.extensions["contadores"]
     app.extensions["mqtt"] = None
     if not app.config["MQTT_ENABLED"]:
         log.info("MQTT desativado (MQTT_ENABLED=false)")
@@ -44,6 +39,7 @@ def iniciar_mqtt(app):
         app.extensions["mqtt_broker_embutido"] = broker
 
     servicos = app.extensions["databutcher"]
+    contadores = servicos.contadores
     mqtt = Mqtt(connect_async=True)
     mqtt.client.reconnect_delay_set(1, 5)
 
@@ -54,7 +50,7 @@ def iniciar_mqtt(app):
                 log.error("Broker MQTT recusou a conexão (rc=%s)", rc)
                 return
             for assinatura in topicos_assinados(app.config.get("MQTT_SHARED_GROUP")):
-                client.subscribe(assinatura, qos=1)
+                client.subscribe(assinatura, qos=QOS_ASSINATURAS)
             contadores.contar("conexoes")
             log.info("MQTT conectado a %s:%s", app.config["MQTT_BROKER_URL"], app.config["MQTT_BROKER_PORT"])
         except Exception:
@@ -67,7 +63,7 @@ def iniciar_mqtt(app):
     @mqtt.on_message()
     def ao_receber(client, userdata, mensagem):
         try:
-            processar_mensagem(mensagem.topic, mensagem.payload, servicos, contadores)
+            processar_mensagem(mensagem.topic, mensagem.payload, servicos)
         except Exception:
             contadores.contar("erros")
             log.exception("Erro ao processar mensagem MQTT em %r", mensagem.topic)
@@ -88,7 +84,7 @@ def _desligar(mqtt):
 
 
 def estado_mqtt(app) -> dict:
-    """For /api/health: desativado, conectado or desconectado, plus message counters."""
+    """For /api/health: desativado, conectado or desconectado, and where the broker is."""
     mqtt = app.extensions.get("mqtt")
     if mqtt is None:
         estado = "desativado" if not app.config["MQTT_ENABLED"] else "desconectado"
@@ -98,30 +94,19 @@ def estado_mqtt(app) -> dict:
         "estado": estado,
         "broker": f"{app.config.get('MQTT_BROKER_URL') or '-'}:{app.config['MQTT_BROKER_PORT']}",
         "embutido": "mqtt_broker_embutido" in app.extensions,
-
     }
 
 
-def publicar_comando(app, maquina_id, registro):
-    """Publish a recorded command (QoS 1, with expiry); 503 if the broker is not connected.
+def publicador(app):
+    """The `publicar(maquina_id, registro) -> bool` that nucleo.comandos hands a recorded command to.
 
-    A publish while disconnected would sit in paho's queue and fire later, maybe
-    long after the operator gave up, so we refuse instead of queueing.
+    A publish while disconnected would sit in paho's queue and fire later, maybe long after
+    the operator gave up, so it answers False instead of queueing.
     """
-    mqtt = app.extensions.get("mqtt")
-    servicos = app.extensions["databutcher"]
-    if mqtt is None or not mqtt.client.is_connected():
-        servicos.comandos.marcar_falha(registro["comando_id"])
-        abort(503, "Broker MQTT desconectado: comando não enviado")
-    carga = {
-        "comando": registro["comando"],
-        "id": registro["comando_id"],
-        "expira_em": int(registro["expira_em"].timestamp() * 1000),
-        "expira_em_iso": iso(registro["expira_em"]),
-    }
-    if registro["parametros"]:
-        carga["parametros"] = registro["parametros"]
-    resultado = mqtt.client.publish(topico(maquina_id, "comandos"), json.dumps(carga), qos=QOS_COMANDOS)
-    if resultado.rc != 0:
-        servicos.comandos.marcar_falha(registro["comando_id"])
-        abort(503, "Broker MQTT recusou o comando")
+    def publicar(maquina_id, registro) -> bool:
+        mqtt = app.extensions.get("mqtt")
+        if mqtt is None or not mqtt.client.is_connected():
+            return False
+        resultado = mqtt.client.publish(topico(maquina_id, "comandos"), carga_comando(registro), qos=QOS_COMANDOS)
+        return resultado.rc == 0
+    return publicar

@@ -18,15 +18,12 @@ import uuid
 
 import paho.mqtt.client as paho
 
+from mqtt.contrato import topico
+
 log = logging.getLogger(__name__)
 
-PREFIXO = "databutcher"  # the same topics as rotas/mqtt_mensagens.py (importing it would bring Flask)
 MAQUINAS_POR_CLIENTE = 50
 QOS = 1
-
-
-def topico(maquina_id, tipo) -> str:
-    return f"{PREFIXO}/{maquina_id}/{tipo}"
 
 
 class _Cliente:

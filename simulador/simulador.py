@@ -15,8 +15,8 @@ import logging
 import threading
 import time
 
-from MongoDB.ingestao import Contadores
-from MongoDB.validacao import LIMITES_PARTIDA_PADRAO
+from nucleo.contadores import Contadores
+from nucleo.contrato import LIMITES_PARTIDA_PADRAO
 
 from .maquina_simulada import TAXA_FALHAS_S, MaquinaSimulada
 from .transporte_http import TransporteHttp

@@ -21,7 +21,7 @@ def preparar_maquinas(servicos, pasta_dados, quantidade, nome_usuario=None) -> l
     if nome_usuario:
         usuario = servicos.usuarios.buscar_por_nome(nome_usuario)
         if usuario is None:
-            raise UsuarioNaoEncontrado(f"Usuário {nome_usuario} não encontrado")
+            raise UsuarioNaoEncontrado()
     arquivo = Path(pasta_dados) / ARQUIVO_MAQUINAS
     guardadas = [m for m in _ler_guardadas(arquivo) if _ainda_vale(servicos, m)]
     for maquina in guardadas:

@@ -7,7 +7,7 @@ the temperature passes the commanded maximum. Every value stays within LIMITES_S
 import math
 import random
 
-from MongoDB.validacao import CONFIGURACAO_RESET, LIMITES_PARTIDA_PADRAO, LIMITES_SENSORES, MAXIMO_SEQUENCIA
+from nucleo.contrato import CONFIGURACAO_RESET, LIMITES_PARTIDA_PADRAO, LIMITES_SENSORES, MAXIMO_SEQUENCIA
 
 TEMPERATURA_AMBIENTE = 25.0
 VELOCIDADE_MAXIMA = float(LIMITES_PARTIDA_PADRAO["velocidade"][1])

@@ -1,0 +1,154 @@
+"""The console's subcommands (`python main.py usuario|maquina|simular ...`); each returns an exit code.
+
+Every one calls the use cases of nucleo/ (or a manager for a plain read), so a rule fixed there
+holds here too. Refusals are domain errors, printed in pt-BR by main.py.
+"""
+from MongoDB.erros import DadosInvalidos, ErroDominio, MaquinaNaoEncontrada
+from nucleo import contas, maquinas, validacao
+
+from .terminal import sim_ou_nao
+
+OK = 0
+
+
+def id_maquina(texto) -> str:
+    """A machine id typed by an admin, normalised; anything malformed is simply an unknown machine."""
+    try:
+        return validacao.maquina_id(texto)
+    except DadosInvalidos:
+        raise MaquinaNaoEncontrada() from None
+
+
+def usuario_criar(con, args):
+    senha = args.senha if args.senha is not None else con.nova_senha()
+    papel = "admin" if args.admin else "operador"
+    usuario = contas.cadastrar(con.servicos, args.nome, senha, args.empresa, args.email, papel)
+    con.escrever(f"Usuário {usuario['nome_usuario']} criado ({usuario['papel']}), id {usuario['id']}.")
+    return OK
+
+
+def usuario_remover(con, args):
+    contas.remover(con.servicos, args.nome)
+    con.escrever(f"Usuário {args.nome} removido; as máquinas dele ficaram livres.")
+    return OK
+
+
+def usuario_admin(con, args):
+    contas.promover(con.servicos, args.nome)
+    con.escrever(f"Usuário {args.nome} agora é administrador.")
+    return OK
+
+
+def usuario_listar(con, args):
+    campos = ("id", "nome_usuario", "empresa", "email", "papel")
+    usuarios = [{campo: usuario[campo] for campo in campos} for usuario in con.servicos.usuarios.listar()]
+    if args.json:
+        con.escrever_json(usuarios)
+    else:
+        con.tabela(["ID", "USUÁRIO", "EMPRESA", "E-MAIL", "PAPEL"],
+                   [[u[campo] for campo in campos] for u in usuarios], "Nenhum usuário cadastrado.")
+    return OK
+
+
+def _etiqueta(criada) -> dict:
+    """What `maquina criar --json` prints for one machine."""
+    return {campo: criada[campo] for campo in ("id", "fabricante", "modelo", "link", "segredo", "token_dispositivo",
+                                               "qrcode")}
+
+
+def maquina_criar(con, args):
+    criadas = []
+    try:
+        for _ in range(args.quantidade or 1):
+            criadas.append(_etiqueta(maquinas.criar_com_etiqueta(con.servicos, args.fabricante, args.modelo)))
+            if not args.json:
+                con.mostrar_maquina_criada(criadas[-1])
+    finally:
+        # Even if a later one fails, the secrets of those already created must not be lost.
+        if args.json and criadas:
+            con.escrever_json(criadas if args.quantidade else criadas[0])
+    return OK
+
+
+def maquina_listar(con, args):
+    lista = [{"id": m["id"], "fabricante": m["fabricante"], "modelo": m["modelo"],
+              "dono": m["id_usuario"] or "livre", "status": m["status"], "online": m["online"]}
+             for m in con.servicos.maquinas.listar_todas()]
+    if args.json:
+        con.escrever_json(lista)
+    else:
+        con.tabela(["ID", "FABRICANTE", "MODELO", "DONO", "STATUS", "ONLINE"],
+                   [[m["id"], m["fabricante"], m["modelo"], m["dono"], m["status"], sim_ou_nao(m["online"])]
+                    for m in lista], "Nenhuma máquina cadastrada.")
+    return OK
+
+
+def maquina_remover(con, args):
+    maquina_id = id_maquina(args.id)
+    doc = con.servicos.maquinas.buscar(maquina_id)
+    if doc is None:
+        raise MaquinaNaoEncontrada()
+    dono = f", associada ao usuário {doc['id_usuario']}" if doc.get("id_usuario") else ""
+    if not args.sim and not con.confirmar(f"Remover a máquina {maquina_id} ({doc['fabricante']} {doc['modelo']}{dono})?"):
+        raise ErroDominio("remocao_cancelada")
+    maquinas.remover(con.servicos, maquina_id)
+    con.escrever(f"Máquina {maquina_id} removida.")
+    return OK
+
+
+def maquina_liberar(con, args):
+    maquina_id = id_maquina(args.id)
+    dono = con.servicos.maquinas.liberar_admin(maquina_id)
+    if dono is None:
+        con.escrever(f"A máquina {maquina_id} já estava livre.")
+    else:
+        con.escrever(f"Máquina {maquina_id} liberada (era do usuário {dono}); o QR code continua válido.")
+    return OK
+
+
+def maquina_token(con, args):
+    maquina_id = id_maquina(args.id)
+    token = con.servicos.maquinas.novo_token(maquina_id)
+    con.escrever(f"Novo token da máquina {maquina_id}; o anterior deixou de valer.")
+    con.mostrar_token(maquina_id, token)
+    return OK
+
+
+def maquina_novo_segredo(con, args):
+    """A new claim secret and label; the old secret and printed label stop claiming."""
+    novo = maquinas.novo_segredo(con.servicos, id_maquina(args.id), args.forcar)
+    if args.json:
+        con.escrever_json(novo)
+        return OK
+    con.escrever(f"Novo segredo da máquina {novo['id']}; o anterior e a etiqueta antiga deixaram de valer.")
+    con.mostrar_etiqueta(novo["link"], novo["qrcode"])
+    if novo["dono"]:
+        con.escrever(f"  A máquina continua associada ao usuário {novo['dono']}.")
+    return OK
+
+
+def _host_local(host):
+    """The app's bind address as a place to connect to (0.0.0.0 listens on loopback too)."""
+    return "127.0.0.1" if host in (None, "", "0.0.0.0", "::") else host
+
+
+def simular(con, args):
+    """Run the device simulator on machines kept in DATA_DIR/simulador.json (created on the first run)."""
+    # Imported here: the other commands should not load the simulator (nor paho).
+    from simulador.cadastro import preparar_maquinas
+    from simulador.simulador import Simulador, resumo_final
+
+    escolhidas = preparar_maquinas(con.servicos, con.cfg["DATA_DIR"], args.maquinas, args.usuario)
+    novas = sum(m["nova"] for m in escolhidas)
+    con.escrever(f"{len(escolhidas)} máquinas simuladas ({novas} criadas agora, {len(escolhidas) - novas} reaproveitadas)"
+                 + (f", associadas a {args.usuario}" if args.usuario else "") + ".")
+    simulador = Simulador(
+        maquinas=[(m["id"], m["token"]) for m in escolhidas], via=args.via, intervalo=args.intervalo,
+        broker=args.broker or con.cfg.get("MQTT_BROKER_URL") or "127.0.0.1",
+        porta=args.porta or con.cfg.get("MQTT_BROKER_PORT", 1883),
+        url=args.url or f"http://{_host_local(con.cfg.get('HOST'))}:{con.cfg.get('PORT', 5000)}",
+        usuario_mqtt=con.cfg.get("MQTT_USERNAME"), senha_mqtt=con.cfg.get("MQTT_PASSWORD"),
+        falhas=args.falhas, iniciadas=args.iniciadas, relatar=con.escrever)
+    con.escrever("Simulando; Ctrl+C encerra." if args.duracao is None else f"Simulando por {args.duracao:g}s.")
+    con.escrever(resumo_final(simulador.rodar(args.duracao)))
+    return OK

@@ -1,0 +1,46 @@
+"""The product's contract constants, each defined once: sensors, states, commands, limits, batches, zone.
+
+Everything that speaks to devices or draws a reading reads them from here: validation, the
+writer, the MQTT contract, the simulator, the firmware contract test, and the pages (which
+hand them to the scripts through `data-` attributes, see rotas/paginas.py).
+"""
+
+# The sensors of a reading, in the order every table, CSV and chart shows them:
+# physical bounds (anything outside is a broken sensor or a forged message), unit, decimals shown.
+SENSORES_INFO = {
+    "tensao": {"limites": (0.0, 1000.0), "unidade": "V", "casas": 1},
+    "vibracao": {"limites": (0.0, 100.0), "unidade": "mm/s", "casas": 2},  # velocity RMS
+    "temperatura": {"limites": (-50.0, 300.0), "unidade": "°C", "casas": 1},
+    "rpm": {"limites": (0.0, 20000.0), "unidade": "rpm", "casas": 0},
+}
+SENSORES = tuple(SENSORES_INFO)
+LIMITES_SENSORES = {sensor: info["limites"] for sensor, info in SENSORES_INFO.items()}
+UNIDADES_SENSORES = {sensor: info["unidade"] for sensor, info in SENSORES_INFO.items()}
+
+# Operating states a device reports, and the connection states of its Last Will / birth message.
+ESTADOS_OPERACAO = ("iniciada", "parada")
+ESTADOS_CONEXAO = ("online", "offline")
+ESTADOS_ACEITOS = ESTADOS_OPERACAO + ESTADOS_CONEXAO
+
+# Commands and the machine state that proves the device carried one out.
+ESTADO_ESPERADO = {"start": "iniciada", "stop": "parada", "reset": "parada"}
+COMANDOS = tuple(ESTADO_ESPERADO)
+
+# Start parameters: defaults of the original project (the firmware enforces the same ranges),
+# narrowed per machine by admins. A reset restores CONFIGURACAO_RESET, which means "no limit chosen".
+LIMITES_PARTIDA_PADRAO = {
+    "voltagem": (220, 380),
+    "velocidade": (500, 3000),
+    "temperatura": (20, 120),
+}
+UNIDADES_PARTIDA = {"voltagem": "V", "velocidade": "rpm", "temperatura": "°C"}
+CONFIGURACAO_RESET = {"voltagem": 220, "velocidade": 500, "temperatura": 20}
+
+# One batch rule on every path (HTTP and MQTT): 1 to LOTE_MAXIMO readings, each judged on its own.
+LOTE_MAXIMO = 100
+MAXIMO_SEQUENCIA = 2**32 - 1
+
+# The zone pages use when neither the user nor TIMEZONE chose one.
+FUSO_PADRAO = "America/Sao_Paulo"
+IDIOMA_PADRAO = "pt-BR"
+IDIOMAS = ("pt-BR", "en")

@@ -1,0 +1,88 @@
+"""Machine use cases shared by the API, the pages and the console: create with label, claim, new secret."""
+from pathlib import Path
+
+from MongoDB.erros import Conflito, DadosInvalidos, Indisponivel, MaquinaNaoEncontrada
+
+from . import etiquetas, validacao
+
+NOME_MAXIMO = 80
+SEGREDO_MAXIMO = 100
+
+
+class EtiquetaNaoGravada(Indisponivel):
+    """The QR PNG could not be written (folder missing, not writable, disk full)."""
+
+    chave = "etiqueta_nao_gravada"
+
+
+def _gravar_etiqueta(servicos, maquina_id, segredo):
+    """(claim link, absolute path of the QR PNG), the PNG written or overwritten."""
+    link = etiquetas.link_reivindicacao(servicos.cfg["PUBLIC_URL"], maquina_id, segredo)
+    pasta = servicos.cfg["QRCODE_DIR"]
+    try:
+        caminho = etiquetas.gravar_qrcode(link, pasta, maquina_id)
+    except OSError as erro:
+        raise EtiquetaNaoGravada(pasta=pasta, motivo=erro.strerror) from None
+    return link, str(Path(caminho).resolve())
+
+
+def criar_com_etiqueta(servicos, fabricante, modelo) -> dict:
+    """Create one machine and its QR label: the only moment its secret and token are known.
+
+    If the label cannot be written the machine is removed again: a machine nobody can
+    claim, whose secret is lost, is worse than none.
+    """
+    fabricante = validacao.texto(fabricante, "fabricante", NOME_MAXIMO)
+    modelo = validacao.texto(modelo, "modelo", NOME_MAXIMO)
+    criada = servicos.maquinas.criar(fabricante, modelo)
+    maquina = criada["maquina"]
+    try:
+        link, qrcode = _gravar_etiqueta(servicos, maquina["id"], criada["segredo"])
+    except EtiquetaNaoGravada:
+        servicos.maquinas.remover(maquina["id"])
+        raise
+    return {"maquina": maquina, "id": maquina["id"], "fabricante": fabricante, "modelo": modelo, "link": link,
+            "segredo": criada["segredo"], "token_dispositivo": criada["token"], "qrcode": qrcode}
+
+
+def novo_segredo(servicos, maquina_id, forcar=False) -> dict:
+    """A new claim secret and label; the old secret and printed label stop claiming at once.
+
+    A machine with an owner is refused unless `forcar` (the owner keeps it either way).
+    """
+    doc = servicos.maquinas.buscar(maquina_id)
+    if doc is None:
+        raise MaquinaNaoEncontrada()
+    dono = doc.get("id_usuario") or None
+    if dono and not forcar:
+        raise Conflito("segredo_maquina_com_dono", maquina_id=maquina_id, dono=dono)
+    # A claim racing this check wins as if it came a moment earlier; the old label stops working either way.
+    segredo = servicos.maquinas.novo_segredo(maquina_id)
+    try:
+        link, qrcode = _gravar_etiqueta(servicos, maquina_id, segredo)
+    except EtiquetaNaoGravada as erro:
+        raise EtiquetaNaoGravada("etiqueta_nao_gravada_segredo_trocado", **erro.valores) from None
+    return {"id": maquina_id, "link": link, "segredo": segredo, "qrcode": qrcode, "dono": dono}
+
+
+def remover(servicos, maquina_id):
+    """Delete a machine and its label (the label carries the claim secret of a machine that no longer exists)."""
+    if not servicos.maquinas.remover(maquina_id):
+        raise MaquinaNaoEncontrada()
+    etiquetas.apagar_qrcode(servicos.cfg["QRCODE_DIR"], maquina_id)
+
+
+def ler_pedido_de_reivindicacao(codigo=None, segredo=None, link=None):
+    """(codigo, segredo) from a code + secret, or from the claim link a QR label carries."""
+    if link is not None:
+        codigo, segredo = etiquetas.ler_link_reivindicacao(link)
+        if codigo is None or segredo is None:
+            raise DadosInvalidos("link_invalido", "link")
+    return validacao.maquina_id(codigo, "codigo"), validacao.texto(segredo, "segredo", SEGREDO_MAXIMO)
+
+
+def reivindicar(servicos, usuario_id, nome_maquina, codigo=None, segredo=None, link=None):
+    """Claim a free machine for `usuario_id`; returns (machine, newly_claimed)."""
+    codigo, segredo = ler_pedido_de_reivindicacao(codigo, segredo, link)
+    nome = validacao.texto(nome_maquina, "nome_maquina", NOME_MAXIMO)
+    return servicos.maquinas.reivindicar(codigo, segredo, usuario_id, nome)

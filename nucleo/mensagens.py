@@ -1,0 +1,200 @@
+"""The words of every domain error, per language: the API envelope, the pages and the console render here.
+
+An error carries a key and its values (MongoDB/erros.py); `texto(erro, idioma)` writes the sentence.
+pt-BR is the product's language (the API answers in it unless the caller chose English); each key
+holds both sentences side by side, so neither can be forgotten.
+"""
+from .contrato import IDIOMA_PADRAO
+
+# key: (pt-BR, English). `{campo}` and the other names are filled from the error's values.
+MENSAGENS = {
+    # ---- generic, one per HTTP status
+    "erro_generico": ("Erro",
+                      "Error"),
+    "dados_invalidos": ("Requisição inválida",
+                        "Bad request"),
+    "autenticacao_necessaria": ("Autenticação necessária",
+                                "Authentication required"),
+    "acesso_negado": ("Acesso negado",
+                      "Access denied"),
+    "nao_encontrado": ("Recurso não encontrado",
+                       "Not found"),
+    "metodo_nao_permitido": ("Método não permitido",
+                             "Method not allowed"),
+    "conflito": ("Conflito",
+                 "Conflict"),
+    "corpo_grande_demais": ("Corpo da requisição grande demais",
+                            "Request body too large"),
+    "corpo_nao_json": ("Envie o corpo como JSON (Content-Type: application/json)",
+                       "Send the body as JSON (Content-Type: application/json)"),
+    "requisicoes_demais": ("Requisições demais",
+                           "Too many requests"),
+    "erro_interno": ("Erro interno do servidor",
+                     "Internal server error"),
+    "servico_indisponivel": ("Serviço indisponível",
+                             "Service unavailable"),
+
+    # ---- request bodies and parameters
+    "json_malformado": ("JSON malformado ou vazio",
+                        "Malformed or empty JSON"),
+    "corpo_nao_objeto": ("O corpo deve ser um objeto JSON",
+                         "The body must be a JSON object"),
+    "parametro_inteiro": ("O parâmetro '{campo}' deve ser um número inteiro",
+                          "The parameter '{campo}' must be a whole number"),
+    "parametro_fora_da_faixa": ("O parâmetro '{campo}' deve estar entre {minimo} e {maximo}",
+                                "The parameter '{campo}' must be between {minimo} and {maximo}"),
+    "desde_depois_de_ate": ("'desde' deve ser anterior a 'ate'",
+                            "'desde' must be before 'ate'"),
+    "intervalo_grafico_maximo": ("O intervalo máximo de um gráfico é de {dias} dias",
+                                 "A chart spans at most {dias} days"),
+    "formato_csv": ("Formato suportado: csv",
+                    "Supported format: csv"),
+
+    # ---- fields
+    "identificador_invalido": ("O campo '{campo}' não é um identificador válido",
+                               "The field '{campo}' is not a valid identifier"),
+    "campo_numerico": ("O campo '{campo}' deve ser numérico",
+                       "The field '{campo}' must be a number"),
+    "campo_finito": ("O campo '{campo}' deve ser um número finito",
+                     "The field '{campo}' must be a finite number"),
+    "campo_fora_da_faixa": ("O campo '{campo}' deve estar entre {minimo:g} e {maximo:g}",
+                            "The field '{campo}' must be between {minimo:g} and {maximo:g}"),
+    "campo_inteiro": ("O campo '{campo}' deve ser um inteiro entre {minimo} e {maximo}",
+                      "The field '{campo}' must be a whole number from {minimo} to {maximo}"),
+    "campo_texto": ("O campo '{campo}' deve ser um texto",
+                    "The field '{campo}' must be text"),
+    "campo_obrigatorio": ("O campo '{campo}' é obrigatório",
+                          "The field '{campo}' is required"),
+    "campo_longo": ("O campo '{campo}' deve ter no máximo {maximo} caracteres",
+                    "The field '{campo}' must be at most {maximo} characters"),
+    "campo_um_de": ("O campo '{campo}' deve ser um de: {aceitos}",
+                    "The field '{campo}' must be one of: {aceitos}"),
+    "instante_formato": ("O campo '{campo}' deve ser ISO 8601 ou epoch em ms",
+                         "The field '{campo}' must be ISO 8601 or epoch milliseconds"),
+    "instante_sem_fuso": ("O campo '{campo}' precisa de fuso horário (ex.: Z ou -03:00)",
+                          "The field '{campo}' needs a time zone offset (e.g. Z or -03:00)"),
+    "instante_futuro": ("O campo '{campo}' está no futuro",
+                        "The field '{campo}' is in the future"),
+    "instante_antigo": ("O campo '{campo}' é anterior a {ano}: relógio do dispositivo não sincronizado?",
+                        "The field '{campo}' is before {ano}: is the device clock set?"),
+
+    # ---- readings and batches
+    "leitura_nao_objeto": ("A leitura deve ser um objeto JSON",
+                           "A reading must be a JSON object"),
+    "lote_tamanho": ("'leituras' deve ser uma lista de 1 a {maximo} leituras",
+                     "'leituras' must be a list of 1 to {maximo} readings"),
+    "leitura_do_lote": ("leituras[{posicao}]: {mensagem}",
+                        "leituras[{posicao}]: {mensagem}"),
+    "fila_cheia": ("Servidor sobrecarregado: fila de gravação cheia, tente de novo",
+                   "Server overloaded: the write queue is full, try again"),
+    "gravacao_nao_confirmada": ("Gravação não confirmada a tempo, tente de novo",
+                                "The write was not confirmed in time, try again"),
+
+    # ---- machines, labels and commands
+    "maquina_nao_encontrada": ("Máquina não encontrada",
+                               "Machine not found"),
+    "maquina_de_outro_usuario": ("Esta máquina já pertence a outro usuário",
+                                 "This machine already belongs to another user"),
+    "maquina_offline": ("Máquina offline: nenhum sinal dentro do tempo limite",
+                        "Machine offline: no signal within the time limit"),
+    "segredo_invalido": ("Segredo de associação inválido",
+                         "Invalid claim secret"),
+    "link_invalido": ("O link não é um link de associação do DataButcher",
+                      "This is not a DataButcher claim link"),
+    "token_dispositivo_invalido": ("Token do dispositivo não corresponde a esta máquina",
+                                   "The device token does not match this machine"),
+    "token_dispositivo_ausente": ("Token do dispositivo ausente (Authorization: Bearer <token>)",
+                                  "Device token missing (Authorization: Bearer <token>)"),
+    "limites_vazios": ("Informe ao menos um limite: voltagem, velocidade ou temperatura",
+                       "Give at least one limit: voltagem, velocidade or temperatura"),
+    "limite_desconhecido": ("Limite desconhecido: '{campo}'",
+                            "Unknown limit: '{campo}'"),
+    "limite_formato": ("O limite '{campo}' deve ser [mínimo, máximo]",
+                       "The limit '{campo}' must be [minimum, maximum]"),
+    "limite_invertido": ("O limite '{campo}' tem o mínimo acima do máximo",
+                         "The limit '{campo}' has its minimum above its maximum"),
+    "parametros_nao_objeto": ("Os parâmetros devem ser um objeto JSON",
+                              "The parameters must be a JSON object"),
+    "broker_desconectado": ("Broker MQTT desconectado: comando não enviado",
+                            "MQTT broker disconnected: command not sent"),
+    "etiqueta_nao_gravada": ("Não foi possível gravar o QR code em {pasta}: {motivo}",
+                             "Could not write the QR code in {pasta}: {motivo}"),
+    "etiqueta_nao_gravada_segredo_trocado": (
+        "Não foi possível gravar o QR code em {pasta}: {motivo}. "
+        "O segredo anterior já não vale: rode o comando de novo",
+        "Could not write the QR code in {pasta}: {motivo}. The old secret no longer works: run the command again"),
+    "segredo_maquina_com_dono": (
+        "A máquina {maquina_id} está associada ao usuário {dono}; use --forcar para trocar o segredo mesmo assim "
+        "(ela continua com o dono)",
+        "Machine {maquina_id} belongs to user {dono}; use --forcar to change its secret anyway (the owner keeps it)"),
+
+    # ---- accounts and sessions
+    "usuario_nao_encontrado": ("Usuário não encontrado",
+                               "User not found"),
+    "usuario_duplicado_nome_usuario": ("Já existe um usuário com este nome de usuário",
+                                       "A user with this user name already exists"),
+    "usuario_duplicado_email": ("Já existe um usuário com este e-mail",
+                                "A user with this e-mail already exists"),
+    "nome_usuario_formato": ("nome_usuario: 3 a 40 letras, números, '.', '_' ou '-'",
+                             "nome_usuario: 3 to 40 letters, digits, '.', '_' or '-'"),
+    "email_invalido": ("O campo 'email' não é um e-mail válido",
+                       "The field 'email' is not a valid e-mail address"),
+    "senha_curta": ("O campo '{campo}' deve ter pelo menos {minimo} caracteres",
+                    "The field '{campo}' must have at least {minimo} characters"),
+    "senha_longa": ("O campo '{campo}' deve ter no máximo {maximo} bytes",
+                    "The field '{campo}' must be at most {maximo} bytes"),
+    "senhas_nao_conferem": ("As senhas não conferem",
+                            "The passwords do not match"),
+    "login_invalido": ("Usuário ou senha inválidos",
+                       "Invalid user name or password"),
+    "senha_atual_incorreta": ("Senha atual incorreta",
+                              "Current password is wrong"),
+    "fuso_desconhecido": ("Fuso horário desconhecido (use um nome IANA, ex.: America/Sao_Paulo)",
+                          "Unknown time zone (use an IANA name, e.g. America/Sao_Paulo)"),
+    "token_ausente": ("Token ausente, inválido ou expirado",
+                      "Token missing, invalid or expired"),
+    "csrf_invalido": ("Token CSRF ausente ou inválido",
+                      "CSRF token missing or invalid"),
+    "so_administradores": ("Apenas administradores",
+                           "Administrators only"),
+    "formulario_expirado": ("O formulário expirou. Recarregue a página e tente de novo.",
+                            "The form has expired. Reload the page and try again."),
+
+    # ---- console
+    "entre_primeiro": ("Entre na sua conta primeiro (opção 2)",
+                       "Log in first (option 2)"),
+    "conta_nao_existe": ("Sua conta não existe mais; entre com outra (opção 2)",
+                         "Your account no longer exists; log in with another (option 2)"),
+    "usuario_ou_senha_incorretos": ("Usuário ou senha incorretos",
+                                    "Wrong user name or password"),
+    "so_admin_cria_maquinas": ("Apenas administradores criam máquinas",
+                               "Only administrators create machines"),
+    "remocao_cancelada": ("Remoção cancelada: nada foi apagado",
+                          "Removal cancelled: nothing was deleted"),
+}
+IDIOMA_INGLES = "en"
+
+# The generic message of each HTTP status, for errors that carry no key of their own.
+POR_STATUS = {400: "dados_invalidos", 401: "autenticacao_necessaria", 403: "acesso_negado", 404: "nao_encontrado",
+              405: "metodo_nao_permitido", 409: "conflito", 413: "corpo_grande_demais", 415: "corpo_nao_json",
+              429: "requisicoes_demais", 500: "erro_interno", 503: "servico_indisponivel"}
+
+
+def traduzir(chave, idioma=IDIOMA_PADRAO, **valores) -> str:
+    """The message `chave` in `idioma` (pt-BR for any other language), filled with `valores`."""
+    portugues, ingles = MENSAGENS.get(chave) or MENSAGENS["erro_generico"]
+    modelo = ingles if idioma == IDIOMA_INGLES else portugues
+    try:
+        return modelo.format(**valores)
+    except (KeyError, IndexError, ValueError):
+        return modelo
+
+
+def texto(erro, idioma=IDIOMA_PADRAO) -> str:
+    """The sentence of a domain error (MongoDB.erros.ErroDominio) in `idioma`."""
+    return traduzir(erro.chave, idioma, campo=erro.campo, **erro.valores)
+
+
+def do_status(status, idioma=IDIOMA_PADRAO) -> str:
+    """The generic message of an HTTP status."""
+    return traduzir(POR_STATUS.get(status, "erro_generico"), idioma)

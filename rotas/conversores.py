@@ -1,0 +1,23 @@
+"""URL converters: a machine id is checked and normalised once, where it enters the URL.
+
+`/api/machines/<id_maquina:maquina_id>` matches 24 hex digits in any case and hands the view
+the lower-case form every key is built from; anything else is no route at all (404), so the
+upper-case id answers exactly like the lower-case one.
+"""
+from werkzeug.routing import BaseConverter
+
+from nucleo.validacao import ID_MAQUINA
+
+
+class IdMaquina(BaseConverter):
+    regex = ID_MAQUINA.pattern.strip("^$")
+
+    def to_python(self, valor):
+        return valor.lower()
+
+    def to_url(self, valor):
+        return str(valor).lower()
+
+
+def registrar_conversores(app):
+    app.url_map.converters["id_maquina"] = IdMaquina
