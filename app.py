@@ -17,7 +17,9 @@ from MongoDB.erros import BancoEmbutidoIndisponivel
 from MongoDB.gerencia_BD import GerenciadorBD, abrir_banco
 from mqtt.adaptador import registrar_mqtt
 from mqtt.broker_embutido import BrokerIndisponivel
-from nucleo.servicos import criar_servicos
+from nucleo.retencao import Retencao
+from nucleo.servicos import criar_servicos, preparar_banco
+from nucleo.tarefas import TarefaPeriodica
 from rotas import registrar_blueprints
 from rotas.conversores import registrar_conversores
 from rotas.erros import registrar_tratadores_de_erro
@@ -41,6 +43,7 @@ def create_app(config=None, mongo_client=None):
     registrar_ganchos_das_paginas(app)
     registrar_tratadores_de_erro(app)
     registrar_mqtt(app)
+    registrar_tarefas(app)
     return app
 
 
@@ -59,13 +62,30 @@ def registrar_servicos(app, mongo_client):
     else:
         bd = abrir_banco(app.config)
         atexit.register(bd.fechar)
-    bd.criar_indices()
-    bd.aplicar_retencao(app.config["RETENCAO_DIAS_BRUTOS"], app.config["RETENCAO_DIAS_AGREGADOS"])
     servicos = criar_servicos(bd, app.config)
+    preparar_banco(servicos)
     app.extensions["databutcher"] = servicos
     # atexit runs last-registered first: the writer flushes before the database closes.
     atexit.register(servicos.encerrar)
     log.info("Banco de dados: %s", bd.descricao)
+
+
+def registrar_tarefas(app):
+    """The periodic jobs: the embedded store's retention (it has no TTL indexes) and its watcher."""
+    servicos = app.extensions["databutcher"]
+    app.extensions["retencao"] = None
+    tarefas = []
+    if servicos.bd.e_nx_27017:
+        retencao = Retencao(servicos.telemetria, servicos.agregados, app.config["RETENCAO_DIAS_BRUTOS"],
+                            app.config["RETENCAO_DIAS_AGREGADOS"], app.config["RETENCAO_INTERVALO_S"])
+        app.extensions["retencao"] = retencao
+        # The first pass a minute after start-up: never in the way of starting.
+        tarefas.append(TarefaPeriodica("retencao", retencao.intervalo_s, retencao.executar, primeira_em_s=60))
+        atexit.register(retencao.parar)
+    if servicos.bd.banco_embutido is not None:
+        tarefas.append(TarefaPeriodica("vigia-banco-embutido", 0.5, servicos.bd.banco_embutido.reanimar))
+    for tarefa in tarefas:
+        atexit.register(tarefa.iniciar().parar)
 
 
 def registrar_extensoes(app):

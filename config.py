@@ -83,6 +83,21 @@ def _segredos_de_desenvolvimento(pasta_dados: Path) -> dict:
     return gerados
 
 
+def id_cliente_mqtt(cfg) -> str:
+    """This instance's MQTT client id: MQTT_CLIENT_ID, else one made up once and kept in DATA_DIR, so
+    restarts resume the broker session."""
+    if cfg.get("MQTT_CLIENT_ID"):
+        return cfg["MQTT_CLIENT_ID"]
+    pasta_dados = Path(cfg["DATA_DIR"])
+    arquivo = pasta_dados / "mqtt-client-id"
+    if arquivo.exists():
+        return arquivo.read_text().strip()
+    pasta_dados.mkdir(parents=True, exist_ok=True)
+    identificador = f"databutcher-app-{uuid.uuid4().hex[:12]}"
+    arquivo.write_text(identificador + "\n")
+    return identificador
+
+
 def em_producao(cfg) -> bool:
     return cfg.get("DATABUTCHER_ENV") == "production"
 
@@ -114,6 +129,7 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "MONGO_URI": _uri_mongo(ambiente),
         "DB_NAME": _texto(ambiente, "DB_NAME", "DataButcherDB"),
         "EMBEDDED_MONGO_PORT": _inteiro(ambiente, "EMBEDDED_MONGO_PORT", 27027),
+        "MONGO_SERVER_SELECTION_TIMEOUT_MS": _inteiro(ambiente, "MONGO_SERVER_SELECTION_TIMEOUT_MS", 800),
         "MQTT_ENABLED": _booleano(ambiente, "MQTT_ENABLED", True),
         "MQTT_BROKER_URL": _texto(ambiente, "MQTT_BROKER_URL"),
         "MQTT_BROKER_PORT": _inteiro(ambiente, "MQTT_BROKER_PORT", 1883),
@@ -121,13 +137,18 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "MQTT_PASSWORD": _texto(ambiente, "MQTT_PASSWORD"),
         "MQTT_TLS_ENABLED": _booleano(ambiente, "MQTT_TLS_ENABLED", False),
         "MQTT_KEEPALIVE": _inteiro(ambiente, "MQTT_KEEPALIVE", 30),
-        # A client id shared by two processes makes the broker kick one of them in a loop.
-        "MQTT_CLIENT_ID": _texto(ambiente, "MQTT_CLIENT_ID", f"databutcher-app-{uuid.uuid4().hex[:12]}"),
+        # Fixed per instance: the broker keeps this client's session (and queues for it) while it is away.
+        # Two processes must never share one: the broker would kick one of them in a loop.
+        # Unset: made up once and kept in DATA_DIR by `id_cliente_mqtt`, when the app first connects.
+        "MQTT_CLIENT_ID": _texto(ambiente, "MQTT_CLIENT_ID"),
         "MQTT_SHARED_GROUP": _texto(ambiente, "MQTT_SHARED_GROUP"),
         "HEARTBEAT_TIMEOUT": _inteiro(ambiente, "HEARTBEAT_TIMEOUT", 45),
         "RETENCAO_DIAS_BRUTOS": _inteiro(ambiente, "RETENCAO_DIAS_BRUTOS", 35),
         "RETENCAO_DIAS_AGREGADOS": _inteiro(ambiente, "RETENCAO_DIAS_AGREGADOS", 730),
         "FILA_GRAVACAO": _inteiro(ambiente, "FILA_GRAVACAO", 50_000),
+        "GRAVACAO_ATIVIDADE_S": _inteiro(ambiente, "GRAVACAO_ATIVIDADE_S", 5),
+        "GRAVACAO_AGREGADOS_S": _inteiro(ambiente, "GRAVACAO_AGREGADOS_S", 10),
+        "RETENCAO_INTERVALO_S": _inteiro(ambiente, "RETENCAO_INTERVALO_S", 600),
         "COMMAND_TTL_SECONDS": _inteiro(ambiente, "COMMAND_TTL_SECONDS", 30),
         "TIMEZONE": _texto(ambiente, "TIMEZONE", FUSO_PADRAO),
         "SSE_INTERVALO_S": _inteiro(ambiente, "SSE_INTERVALO_S", 2),

@@ -20,7 +20,7 @@ from console.terminal import Console
 from MongoDB.erros import BancoEmbutidoIndisponivel, ErroDominio
 from MongoDB.gerencia_BD import abrir_banco
 from nucleo import mensagens
-from nucleo.servicos import criar_servicos
+from nucleo.servicos import criar_servicos, preparar_banco
 
 log = logging.getLogger("databutcher.console")
 
@@ -144,8 +144,9 @@ def executar(argv=None, servicos=None, cfg=None, entrada=input, saida=sys.stdout
             return _despachar(args, Console(servicos, cfg, entrada, saida))
         bd = abrir_banco(cfg, porta_propria=True)
         try:
-            bd.criar_indices()
-            return _despachar(args, Console(criar_servicos(bd, cfg), cfg, entrada, saida))
+            servicos = criar_servicos(bd, cfg)
+            preparar_banco(servicos)
+            return _despachar(args, Console(servicos, cfg, entrada, saida))
         finally:
             bd.fechar()
     except ErroDominio as erro:

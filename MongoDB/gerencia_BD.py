@@ -14,11 +14,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pymongo import ASCENDING, DESCENDING, MongoClient
-from pymongo.errors import OperationFailure, PyMongoError
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from .banco_embutido import BancoEmbutido, porta_livre
 
 log = logging.getLogger(__name__)
+
+# What a database that went away raises (refused, timed out, no server to select): callers answer 503
+# and the writer keeps its batch for later, instead of treating it as a bug.
+FalhaDeConexao = ConnectionFailure
 
 USUARIOS = "usuarios"
 MAQUINAS = "maquinas"
@@ -41,6 +45,18 @@ def carimbo(momento) -> dict:
     return {"em": momento}
 
 
+def maquinas_nas_chaves(colecao, campo):
+    """The machine ids that prefix `campo` ("<maquina_id>:...") in `colecao`, in order: one indexed seek each."""
+    depois = ""
+    while True:
+        doc = colecao.find_one({campo: {"$gt": depois}}, {campo: 1}, sort=[(campo, 1)])
+        if doc is None:
+            return
+        maquina_id = doc[campo].split(":", 1)[0]
+        yield maquina_id
+        depois = maquina_id + ";"  # ';' sorts right after ':', past every key of this machine
+
+
 def ler_carimbo(valor):
     """The datetime inside a `carimbo`, or None."""
     return valor.get("em") if isinstance(valor, dict) else None
@@ -54,6 +70,20 @@ class GerenciadorBD:
         self.db = cliente[nome_banco]
         self.descricao = descricao
         self.banco_embutido = banco_embutido
+        self._nx_27017 = None
+
+    @property
+    def e_nx_27017(self) -> bool:
+        """True on nx-27017 (ours, or one a test connected to): it gets the retention job instead of TTL
+        indexes. It is told apart by its buildInfo, which carries no version."""
+        if self._nx_27017 is None:
+            self._nx_27017 = self.banco_embutido is not None or "version" not in self.cliente.server_info()
+        return self._nx_27017
+
+    @property
+    def guarda_datas(self) -> bool:
+        """Whether documents carry a date field for a TTL index (MongoDB) or not (nx-27017)."""
+        return not self.e_nx_27017
 
     def colecao(self, nome):
         """Return the collection `nome` of our database."""
@@ -64,18 +94,26 @@ class GerenciadorBD:
         self.db[USUARIOS].create_index("nome_usuario", unique=True)
         self.db[USUARIOS].create_index("email", unique=True)
         self.db[MAQUINAS].create_index("id_usuario")
-        # Single-field keys prefixed by the machine id: nx-27017 scans on compound indexes.
-        self.db[DADOS_SENSORES].create_index("chave_tempo")
-        # Idempotent ingest: a QoS1 redelivery or an HTTP retry carries the same key.
-        self.db[DADOS_SENSORES].create_index("chave_leitura", unique=True)
+        # One single-field key prefixed by the machine id serves every range (nx-27017 scans on compound
+        # indexes); idempotence is the `_id` index's job (gerencia_telemetria).
+        self.db[DADOS_SENSORES].create_index("k")
         self.db[REGISTROS_MANUAIS].create_index([("maquina_id", ASCENDING), ("usuario_id", ASCENDING), ("timestamp", DESCENDING)])
         self.db[COMANDOS].create_index([("maquina_id", ASCENDING), ("criado_em", DESCENDING)])
         for rollup in (AGREGADOS_MINUTO, AGREGADOS_HORA):
             self.db[rollup].create_index("chave")  # `_id` is "<maquina_id>:<inicio>", `chave` the same, for ranges
 
     def aplicar_retencao(self, dias_brutos, dias_agregados):
-        """TTL indexes: raw readings expire sooner than rollups. A changed period is applied in place."""
-        self._ttl(DADOS_SENSORES, "timestamp", dias_brutos)
+        """MongoDB: TTL indexes, raw readings expiring sooner than rollups (a changed period is applied in
+        place). nx-27017: no TTL index at all, and old ones are dropped: neosqlite purges before every
+        read of a collection that has one, with a scan (docs/dados.md); nucleo/retencao.py deletes instead."""
+        if self.e_nx_27017:
+            for colecao in (DADOS_SENSORES, AGREGADOS_MINUTO, AGREGADOS_HORA):
+                for nome, info in self.db[colecao].index_information().items():
+                    if "expireAfterSeconds" in info:
+                        log.info("Índice TTL %s.%s removido (o banco embutido usa a limpeza do app)", colecao, nome)
+                        self.db[colecao].drop_index(nome)
+            return
+        self._ttl(DADOS_SENSORES, "t", dias_brutos)
         for rollup in (AGREGADOS_MINUTO, AGREGADOS_HORA):
             self._ttl(rollup, "inicio_data", dias_agregados)
 
@@ -113,9 +151,11 @@ def abrir_banco(cfg: dict, porta_propria=False) -> GerenciadorBD:
     EMBEDDED_MONGO_PORT: the console uses it to open the same data files while
     the app is running (nx-27017 is safe with two processes on one file).
     """
+    # A database that went away is reported within this time (a 503), not after pymongo's 30 s default.
+    selecao_ms = cfg.get("MONGO_SERVER_SELECTION_TIMEOUT_MS", 800)
     if cfg.get("MONGO_URI"):
         # connect=False: pymongo is not fork-safe, so never connect before a server forks.
-        cliente = MongoClient(cfg["MONGO_URI"], tz_aware=True, connect=False, serverSelectionTimeoutMS=5000)
+        cliente = MongoClient(cfg["MONGO_URI"], tz_aware=True, connect=False, serverSelectionTimeoutMS=selecao_ms)
         return GerenciadorBD(cliente, cfg["DB_NAME"], descricao="MongoDB (MONGO_URI)")
 
     pasta = Path(cfg["DATA_DIR"])
@@ -123,6 +163,6 @@ def abrir_banco(cfg: dict, porta_propria=False) -> GerenciadorBD:
     embutido = BancoEmbutido(pasta / "databutcher.db", porta, pasta / "logs").iniciar()
     # nx-27017 answers one query at a time: while it works through a long one, the driver's
     # heartbeat waits. A short connect timeout would declare it dead and cancel the query.
-    cliente = MongoClient(embutido.uri, tz_aware=True, connect=False, serverSelectionTimeoutMS=5000,
+    cliente = MongoClient(embutido.uri, tz_aware=True, connect=False, serverSelectionTimeoutMS=selecao_ms,
                           connectTimeoutMS=120_000)
     return GerenciadorBD(cliente, cfg["DB_NAME"], descricao=f"nx-27017 embutido em {pasta}", banco_embutido=embutido)

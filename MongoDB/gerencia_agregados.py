@@ -6,19 +6,23 @@ embedded nx-27017. Field names are flat (`soma_tensao`, not `soma.tensao`):
 nx-27017 turns dotted paths in an upsert's insert into literal keys.
 A bucket's `_id` is "<maquina_id>:<13-digit epoch ms of its start>", so the upsert
 finds it by `_id`; `chave` holds the same string under a single-field index for range
-queries (nx-27017 scans on compound indexes and on `_id` ranges). `inicio_data` is the
-start as a date, set on insert only, for the TTL index.
+queries (nx-27017 scans on compound indexes and on `_id` ranges): the one field stored
+twice, because nx-27017 leaves no other way to have both. The machine and the start are
+read back from `chave`. `inicio_data`, the start as a date, is stored on MongoDB only,
+for its TTL index (the embedded store is purged by nucleo/retencao.py).
 """
 from datetime import datetime, timedelta, timezone
 
-from .gerencia_BD import AGREGADOS_HORA, AGREGADOS_MINUTO, DADOS_SENSORES
-from .gerencia_telemetria import chave_tempo, faixa_de_tempo
+from .gerencia_BD import AGREGADOS_HORA, AGREGADOS_MINUTO, maquinas_nas_chaves
+from .gerencia_telemetria import chave
 
 MINUTO_MS, HORA_MS = 60_000, 3_600_000
 # Which data answers a chart: the finest whose document count stays small.
 BRUTO_ATE = timedelta(hours=1)
 MINUTO_ATE = timedelta(days=3)
 PONTOS_MAXIMOS = 1000
+# Buckets read per query: no single query keeps nx-27017 busy for long.
+BALDES_POR_CONSULTA = 500
 
 
 def _ms(momento: datetime) -> int:
@@ -32,24 +36,25 @@ def _data(milissegundos: int) -> datetime:
 class GerenciaAgregados:
     """Rollup buckets of the sensors in `sensores` (nucleo/contrato.py), written by the writer."""
 
-    def __init__(self, bd, sensores):
-        self.sensores = tuple(sensores)
+    def __init__(self, bd, telemetria, guardar_data=False):
+        self.telemetria = telemetria  # raw readings answer the shortest charts
+        self.sensores = telemetria.sensores
         self.minuto = bd.colecao(AGREGADOS_MINUTO)
         self.hora = bd.colecao(AGREGADOS_HORA)
-        self.brutos = bd.colecao(DADOS_SENSORES)
+        self.guardar_data = guardar_data
 
     def gravar(self, parciais: dict):
         """Apply partial buckets (nucleo/agregacao.py `somar`): one upsert per (resolution, machine, bucket)."""
         colecoes = {MINUTO_MS: self.minuto, HORA_MS: self.hora}
         for (largura, maquina_id, inicio), parcial in parciais.items():
-            chave = chave_tempo(maquina_id, milissegundos=inicio)
+            chave_balde = chave(maquina_id, inicio)
+            no_insert = {"chave": chave_balde, **({"inicio_data": _data(inicio)} if self.guardar_data else {})}
             colecoes[largura].update_one(
-                {"_id": chave},
+                {"_id": chave_balde},
                 {"$inc": {campo: valor for campo, valor in parcial.items() if campo == "n" or campo.startswith("soma_")},
                  "$min": {campo: valor for campo, valor in parcial.items() if campo.startswith("min_")},
                  "$max": {campo: valor for campo, valor in parcial.items() if campo.startswith("max_")},
-                 "$setOnInsert": {"chave": chave, "maquina_id": maquina_id, "inicio": inicio,
-                                  "inicio_data": _data(inicio)}},
+                 "$setOnInsert": no_insert},
                 upsert=True,
             )
 
@@ -78,17 +83,35 @@ class GerenciaAgregados:
                 "pontos": _com_lacunas(pontos, largura_ms, lacuna_ms, self.sensores)}
 
     def _de_brutos(self, maquina_id, desde, ate):
-        cursor = self.brutos.find({"chave_tempo": faixa_de_tempo(maquina_id, desde, ate)},
-                                  {"dados_sensor": 1, "timestamp": 1, "_id": 0}).sort("chave_tempo", 1)
-        for doc in cursor:
-            sensores = doc["dados_sensor"]
-            yield _ms(doc["timestamp"]), 1, {s: (sensores[s], sensores[s], sensores[s]) for s in self.sensores}
+        for leitura in self.telemetria.percorrer(maquina_id, desde, ate):
+            valores = leitura["dados_sensor"]
+            yield _ms(leitura["timestamp"]), 1, {s: (valores[s], valores[s], valores[s]) for s in self.sensores}
 
     def _de_baldes(self, colecao, maquina_id, inicio_ms, fim_ms):
-        faixa = {"$gte": chave_tempo(maquina_id, milissegundos=inicio_ms), "$lte": chave_tempo(maquina_id, milissegundos=fim_ms)}
-        cursor = colecao.find({"chave": faixa}).sort("chave", 1)
-        for doc in cursor:
-            yield doc["inicio"], doc["n"], {s: (doc[f"soma_{s}"], doc[f"min_{s}"], doc[f"max_{s}"]) for s in self.sensores}
+        """Buckets starting in [inicio_ms, fim_ms], BALDES_POR_CONSULTA per query, oldest first."""
+        largura = MINUTO_MS if colecao is self.minuto else HORA_MS
+        while inicio_ms <= fim_ms:
+            ate_ms = min(inicio_ms + BALDES_POR_CONSULTA * largura, fim_ms + 1)
+            for doc in colecao.find({"chave": {"$gte": chave(maquina_id, inicio_ms),
+                                               "$lt": chave(maquina_id, ate_ms)}}).sort("chave", 1):
+                yield (int(doc["chave"].rsplit(":", 1)[1]), doc["n"],
+                       {s: (doc[f"soma_{s}"], doc[f"min_{s}"], doc[f"max_{s}"]) for s in self.sensores})
+            inicio_ms = ate_ms
+
+    def maquinas(self):
+        """Every machine with stored buckets (removed machines too): one indexed seek each."""
+        return maquinas_nas_chaves(self.minuto, "chave")
+
+    def apagar_antes(self, maquina_id, antes, lote) -> int:
+        """Delete up to `lote` buckets of `maquina_id` that start before `antes`, in both resolutions."""
+        apagados = 0
+        for colecao in (self.minuto, self.hora):
+            ids = [doc["_id"] for doc in colecao.find({"chave": {"$gte": chave(maquina_id, 0),
+                                                                 "$lt": chave(maquina_id, _ms(antes))}},
+                                                      {"_id": 1}).sort("chave", 1).limit(lote)]
+            if ids:
+                apagados += colecao.delete_many({"_id": {"$in": ids}}).deleted_count
+        return apagados
 
 
 def _reagrupar(blocos, largura_ms, sensores):

@@ -202,6 +202,11 @@ class GerenciaMaquinas:
             return None
         return self.colecao.find_one({"_id": ObjectId(maquina_id)})
 
+    def existentes(self, maquina_ids) -> set:
+        """Which of `maquina_ids` (valid ids) are machines: one `_id $in` query, index-backed everywhere."""
+        docs = self.colecao.find({"_id": {"$in": [ObjectId(maquina_id) for maquina_id in maquina_ids]}}, {"_id": 1})
+        return {str(doc["_id"]) for doc in docs}
+
     def autenticar_dispositivo(self, maquina_id, token):
         """Refuse unless `token` is this machine's device token (another machine's is refused too)."""
         guardado = self._tokens.get(maquina_id)

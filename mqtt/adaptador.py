@@ -8,17 +8,25 @@ The safe pattern, each step for a reason measured with flask-mqtt:
 - every handler wrapped: an escaping exception kills paho's network thread
   while `connected` still reads True;
 - a unique client id per process (config.py) and no client in the reloader's parent.
+
+And nothing acknowledged is lost (docs/dados.md, "No acknowledged reading lost"): a fixed client
+id (MQTT_CLIENT_ID, kept in DATA_DIR when unset) with a persistent session, QoS 1 subscriptions,
+and manual acknowledgement: a message is acknowledged only once the writer has stored what it
+carried, so a message the app had not stored when it stopped is delivered again by the broker.
 """
 import atexit
 import logging
 import os
+import threading
 
 from flask_mqtt import Mqtt
 from werkzeug.serving import is_running_from_reloader
 
+from config import id_cliente_mqtt
+
 from .broker_embutido import BrokerEmbutido
 from .contrato import QOS_ASSINATURAS, QOS_COMANDOS, carga_comando, topico, topicos_assinados
-from .mensagens import processar_mensagem
+from .mensagens import NAO_CONFIRMAR, processar_mensagem
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +48,17 @@ def registrar_mqtt(app):
 
     servicos = app.extensions["databutcher"]
     contadores = servicos.contadores
+    app.config["MQTT_CLIENT_ID"] = id_cliente_mqtt(app.config)
+    app.config["MQTT_CLEAN_SESSION"] = False  # the broker keeps our subscriptions and queues while we are away
     mqtt = Mqtt(connect_async=True)
     mqtt.client.reconnect_delay_set(1, 5)
+    mqtt.client.manual_ack_set(True)
+    sessao = _Sessao()
 
     @mqtt.on_connect()
     def ao_conectar(client, userdata, flags, rc):
         try:
+            sessao.nova_conexao()
             if rc != 0:
                 log.error("Broker MQTT recusou a conexão (rc=%s)", rc)
                 return
@@ -63,19 +76,55 @@ def registrar_mqtt(app):
     @mqtt.on_message()
     def ao_receber(client, userdata, mensagem):
         try:
-            processar_mensagem(mensagem.topic, mensagem.payload, servicos)
+            if sessao.encerrando.is_set():
+                return  # not stored, not acknowledged: the broker delivers it again to the next session
+            confirmar = sessao.confirmacao(client, mensagem)
+            resultado, pedido = processar_mensagem(mensagem.topic, mensagem.payload, servicos, confirmar)
+            if pedido is None and resultado != NAO_CONFIRMAR:
+                confirmar(None)  # dropped as malformed: nothing will ever make it valid
         except Exception:
             contadores.contar("erros")
             log.exception("Erro ao processar mensagem MQTT em %r", mensagem.topic)
 
     mqtt.init_app(app)
     app.extensions["mqtt"] = mqtt
-    atexit.register(_desligar, mqtt)
+    app.extensions["mqtt_sessao"] = sessao
+    atexit.register(_desligar, mqtt, sessao, servicos.gravador)
     log.info("Broker MQTT: %s:%s%s", app.config["MQTT_BROKER_URL"], app.config["MQTT_BROKER_PORT"],
              " (embutido)" if "mqtt_broker_embutido" in app.extensions else "")
 
 
-def _desligar(mqtt):
+class _Sessao:
+    """The connection generation and the shutdown flag shared by the MQTT callbacks.
+
+    A message's acknowledgement is sent only on the connection it arrived on: after a reconnect
+    the broker delivers the unacknowledged ones again (same packet ids), and a late ack sent on
+    the new connection could acknowledge a different message under a reused id.
+    """
+
+    def __init__(self):
+        self.geracao = 0
+        self.encerrando = threading.Event()
+
+    def nova_conexao(self):
+        self.geracao += 1
+
+    def confirmacao(self, client, mensagem):
+        """The `ao_concluir` of one message: acknowledge it once stored (or dropped as invalid)."""
+        geracao = self.geracao
+
+        def confirmar(pedido):
+            if pedido is not None and pedido.erro is not None:
+                return  # not stored: leave it to the broker's redelivery
+            if mensagem.qos > 0 and geracao == self.geracao:
+                client.ack(mensagem.mid, mensagem.qos)
+        return confirmar
+
+
+def _desligar(mqtt, sessao, gravador, espera_s=10.0):
+    """Stop taking messages, let the writer store (and so acknowledge) what it holds, then disconnect."""
+    sessao.encerrando.set()
+    gravador.esvaziar(espera_s)
     try:
         mqtt.client.disconnect()
         mqtt.client.loop_stop()

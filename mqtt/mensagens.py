@@ -1,7 +1,11 @@
 """What an MQTT message means: a plain function of (topic, payload, services), no broker needed.
 
-Anything malformed is logged, counted and dropped; nothing here raises. Readings go through
-the same entry as HTTP (nucleo.leituras.receber), so a batch keeps its good readings.
+Runs on paho's network thread, so it never touches the database: it parses, validates and queues.
+Readings go through the same entry as HTTP (nucleo.leituras.receber), so a batch keeps its good
+readings. Anything malformed is logged, counted and dropped; nothing here raises.
+
+It returns (what happened, the queued Pedido or None). With a Pedido the caller acknowledges the
+message once `ao_concluir` reports it stored; with None there is nothing to wait for.
 """
 import logging
 
@@ -15,16 +19,18 @@ from .contrato import ler_payload, ler_topico
 
 log = logging.getLogger(__name__)
 
+NAO_CONFIRMAR = "nao_confirmar"  # the reason a message is left unacknowledged: the broker will deliver it again
 
-def _descartar(contadores, motivo, topico_recebido, detalhe="", quantidade=1):
-    contadores.contar("descartadas", quantidade)
-    contadores.contar(f"descartadas_{motivo}", quantidade)
+
+def _descartar(contadores, motivo, topico_recebido, detalhe=""):
+    contadores.contar("descartadas")
+    contadores.contar(f"descartadas_{motivo}")
     log.warning("MQTT descartada (%s) em %r %s", motivo, topico_recebido[:200], detalhe)
-    return f"descartada:{motivo}"
+    return f"descartada:{motivo}", None
 
 
-def processar_mensagem(topico_recebido, payload, servicos) -> str:
-    """Apply one message; returns what happened (for logs and tests)."""
+def processar_mensagem(topico_recebido, payload, servicos, ao_concluir=None):
+    """Queue what one message carries; returns (what happened, Pedido or None)."""
     contadores = servicos.contadores
     maquina_id, tipo = ler_topico(topico_recebido)
     try:
@@ -35,34 +41,35 @@ def processar_mensagem(topico_recebido, payload, servicos) -> str:
         dados = ler_payload(payload)
     except ValueError as erro:
         return _descartar(contadores, "payload", topico_recebido, type(erro).__name__)
-    if not servicos.maquina_existe(maquina_id):
-        return _descartar(contadores, "maquina_desconhecida", topico_recebido)
-    if tipo == "status":
-        return _processar_estado(servicos, maquina_id, dados, topico_recebido)
-    return _processar_telemetria(servicos, maquina_id, dados, topico_recebido)
+    try:
+        if tipo == "status":
+            return _processar_estado(servicos, maquina_id, dados, topico_recebido, ao_concluir)
+        return _processar_telemetria(servicos, maquina_id, dados, topico_recebido, ao_concluir)
+    except FilaCheia:
+        contadores.contar("fila_cheia_mqtt")
+        return NAO_CONFIRMAR, None
 
 
-def _processar_estado(servicos, maquina_id, dados, topico_recebido):
+def _processar_estado(servicos, maquina_id, dados, topico_recebido, ao_concluir):
     estado = dados.get("state") if isinstance(dados, dict) else None
     if not isinstance(estado, str) or estado not in ESTADOS_ACEITOS:
         return _descartar(servicos.contadores, "estado", topico_recebido, repr(estado)[:40])
-    try:
-        leituras.receber_estado(servicos, maquina_id, estado)
-    except FilaCheia:
-        return _descartar(servicos.contadores, "fila_cheia", topico_recebido)
+    pedido = leituras.receber_estado(servicos, maquina_id, estado, ao_concluir)
     servicos.contadores.contar("estados")
-    return f"estado:{estado}"
+    return f"estado:{estado}", pedido
 
 
-def _processar_telemetria(servicos, maquina_id, dados, topico_recebido):
+def _processar_telemetria(servicos, maquina_id, dados, topico_recebido, ao_concluir):
     try:
-        recepcao = leituras.receber(servicos, maquina_id, dados)
+        recepcao = leituras.receber(servicos, maquina_id, dados, ao_concluir or _sem_retorno)
     except DadosInvalidos as erro:
         return _descartar(servicos.contadores, "lote", topico_recebido, erro.chave)
-    except FilaCheia:
-        return _descartar(servicos.contadores, "fila_cheia", topico_recebido)
     for posicao, erro in recepcao.recusadas:
         _descartar(servicos.contadores, "leitura", topico_recebido, f"[{posicao}] {erro}")
     aceitas = recepcao.total - len(recepcao.recusadas)
     servicos.contadores.contar("leituras", aceitas)
-    return f"telemetria:{aceitas}"
+    return f"telemetria:{aceitas}", recepcao.pedido
+
+
+def _sem_retorno(pedido):
+    """A caller that does not acknowledge (tests, tools) still never waits."""

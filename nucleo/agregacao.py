@@ -27,3 +27,19 @@ def somar(leituras, parciais=None) -> dict:
                 parcial[f"min_{sensor}"] = min(parcial[f"min_{sensor}"], valor)
                 parcial[f"max_{sensor}"] = max(parcial[f"max_{sensor}"], valor)
     return parciais
+
+
+def juntar(destino, parciais):
+    """Merge partial buckets `parciais` into `destino` (both from `somar`), e.g. after a failed write."""
+    for chave, parcial in parciais.items():
+        atual = destino.get(chave)
+        if atual is None:
+            destino[chave] = parcial
+            continue
+        for campo, valor in parcial.items():
+            if campo.startswith("min_"):
+                atual[campo] = min(atual[campo], valor)
+            elif campo.startswith("max_"):
+                atual[campo] = max(atual[campo], valor)
+            else:
+                atual[campo] += valor

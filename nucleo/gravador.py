@@ -1,11 +1,15 @@
 """The write path: a bounded queue and one writer thread that stores readings in batches.
 
-Producers (nucleo/leituras.py for HTTP and MQTT, the status handler) queue a `Pedido` and
-either wait for it (HTTP: group commit, concurrent requests share one `insert_many`) or
-give it a callback (MQTT). The writer also keeps the rollups and writes each machine's
-"last activity" at most once a second. It knows the managers it writes to and one callback
-for status messages, nothing above them. Nothing is dropped silently: a full queue is
-counted, logged and refused to the caller; on shutdown the queue is flushed.
+Producers (nucleo/leituras.py for HTTP and MQTT) queue a `Pedido` and either wait for it (HTTP:
+group commit, concurrent requests share one `insert_many`) or give it a callback (MQTT, which
+acknowledges the message to the broker only then). The writer drops requests of unknown machines
+(resolved here, so the MQTT thread never queries), keeps the rollups and writes each machine's
+"last activity" at most once per interval. It knows the managers it writes to and one callback
+for status messages, nothing above them.
+
+Nothing is dropped silently: a full queue is refused to the producer; while the database is
+unreachable the batch is kept and retried (MQTT messages stay unacknowledged, so the broker keeps
+them) and waiting HTTP callers are refused at once; on shutdown the queue is flushed.
 """
 import logging
 import queue
@@ -13,37 +17,44 @@ import threading
 import time
 
 from MongoDB.erros import Indisponivel
+from MongoDB.gerencia_BD import FalhaDeConexao
 
-from .agregacao import somar
+from .agregacao import juntar, somar
 
 log = logging.getLogger(__name__)
 
-INTERVALO_ATIVIDADE_S = 1.0  # "last activity" on every message was ThingsBoard's bottleneck
-INTERVALO_AGREGADOS_S = 2.0  # rollup buckets are written once per interval, not per reading
 ESPERA_CONFIRMACAO_S = 10.0
+VALIDADE_MAQUINAS_CONHECIDAS_S = 30.0
+ESPERA_MAXIMA_BANCO_S = 5.0
 
 
 class FilaCheia(Indisponivel):
-    """The writer is behind: the caller must refuse (HTTP 503) or count the loss (MQTT)."""
+    """The writer is behind: the caller must refuse (HTTP 503) or leave the message unacknowledged (MQTT)."""
 
     chave = "fila_cheia"
+
+
+class BancoIndisponivel(Indisponivel):
+    chave = "banco_indisponivel"
 
 
 class Pedido:
     """Validated readings of one machine (or one status message), queued together.
 
     `aguardar()` blocks until the writer is done with it and returns one (id, duplicada) per
-    reading; `ao_concluir(pedido)` is called by the writer thread instead, for callers that
-    must not block (the MQTT network thread). `erro` is set when the database refused it.
+    reading; `ao_concluir(pedido)` is called by the writer thread instead, for callers that must
+    not block (the MQTT network thread). `erro` is set when it could not be stored;
+    `desconhecida` when the machine does not exist (nothing stored, nothing to retry).
     """
 
-    __slots__ = ("maquina_id", "leituras", "estado", "recebido_em", "ao_concluir", "resultados", "erro", "_feito")
+    __slots__ = ("maquina_id", "leituras", "estado", "recebido_em", "ao_concluir", "resultados", "erro",
+                 "desconhecida", "_feito")
 
     def __init__(self, maquina_id, recebido_em, leituras=(), estado=None, ao_concluir=None):
         self.maquina_id, self.recebido_em = maquina_id, recebido_em
         self.leituras, self.estado = list(leituras), estado
         self.ao_concluir = ao_concluir
-        self.resultados, self.erro = None, None
+        self.resultados, self.erro, self.desconhecida = None, None, False
         self._feito = threading.Event()
 
     def concluir(self, resultados=None, erro=None):
@@ -67,29 +78,30 @@ class Gravador:
     is called for status messages, in queue order with the readings."""
 
     def __init__(self, telemetria, agregados, maquinas, aplicar_estado, capacidade=50_000, lote_maximo=500,
-                 espera_fila_s=2.0, contadores=None, relogio=time.monotonic):
+                 intervalo_atividade_s=5.0, intervalo_agregados_s=10.0, contadores=None, relogio=time.monotonic):
         self.telemetria, self.agregados, self.maquinas = telemetria, agregados, maquinas
         self.aplicar_estado = aplicar_estado
         self.fila = queue.Queue(maxsize=capacidade)
         self.lote_maximo = lote_maximo
-        self.espera_fila_s = espera_fila_s
+        self.intervalo_atividade_s, self.intervalo_agregados_s = intervalo_atividade_s, intervalo_agregados_s
         self.contadores = contadores
         self.relogio = relogio
+        self.banco_disponivel = threading.Event()
+        self.banco_disponivel.set()
         self._thread = None
         self._trava = threading.Lock()
         self._parando = threading.Event()
-        self._atividade_gravada = {}
-        self._atividade_pendente = {}
+        self._atividade_gravada, self._atividade_pendente = {}, {}
+        self._conhecidas = {}  # maquina_id -> when it was last seen in `maquinas` (relogio)
         self._parciais = {}
         self._agregados_gravados_em = relogio()
 
     # ---- producers -----------------------------------------------------------
     def enfileirar(self, pedido) -> Pedido:
-        """Queue `pedido`, blocking up to `espera_fila_s` when full (backpressure), then FilaCheia."""
+        """Queue `pedido` without blocking; FilaCheia when the queue is full."""
         self._garantir_thread()
         try:
-            # Blocking a little is the backpressure: paho stops reading, the broker buffers.
-            self.fila.put(pedido, timeout=self.espera_fila_s)
+            self.fila.put_nowait(pedido)
         except queue.Full:
             self._contar("fila_cheia")
             log.error("Fila de gravação cheia (%d): pedido de %s recusado", self.fila.maxsize, pedido.maquina_id)
@@ -104,7 +116,7 @@ class Gravador:
                 self._thread.start()
 
     def parar(self, espera_s=30.0):
-        """Flush everything queued, write pending activity, stop the thread."""
+        """Flush everything queued, write pending activity and rollups, stop the thread."""
         with self._trava:
             thread = self._thread
         if thread is None:
@@ -134,8 +146,7 @@ class Gravador:
             try:
                 primeiro = self.fila.get(timeout=0.2)
             except queue.Empty:
-                self._gravar_atividade(forcar=self._parando.is_set())
-                self._gravar_agregados(forcar=True)
+                self._gravar_pendencias(forcar=self._parando.is_set())
                 if self._parando.is_set():
                     return
                 continue
@@ -154,20 +165,42 @@ class Gravador:
                 self.fila.task_done()
 
     def _processar_com_tentativas(self, pedidos, tentativas=3):
-        for tentativa in range(1, tentativas + 1):
+        """Store a batch. An unreachable database is waited for (with backoff) as long as the process
+        lives; any other error is retried `tentativas` times, then the batch is given up, loudly."""
+        falhas, espera = 0, 0.5
+        while True:
             try:
                 self._processar(pedidos)
+                if not self.banco_disponivel.is_set():
+                    log.warning("Banco de dados de volta: gravação retomada")
+                    self.banco_disponivel.set()
                 return
-            except Exception as erro:  # the writer must survive a database blip
-                log.exception("Falha ao gravar %d pedidos (tentativa %d/%d)", len(pedidos), tentativa, tentativas)
-                ultimo_erro = erro
-                time.sleep(0.5 * tentativa)
+            except FalhaDeConexao as erro:
+                if self.banco_disponivel.is_set():
+                    log.error("Banco de dados inacessível (%s): %d pedidos aguardam", type(erro).__name__, len(pedidos))
+                    self.banco_disponivel.clear()
+                self._contar("esperas_banco")
+                if self._parando.is_set():  # shutting down: what is not stored stays unacknowledged
+                    self._desistir(pedidos, erro)
+                    return
+            except Exception as erro:  # a bug or a refused document, not the database being away
+                falhas += 1
+                log.exception("Falha ao gravar %d pedidos (tentativa %d/%d)", len(pedidos), falhas, tentativas)
+                if falhas >= tentativas:
+                    self._desistir(pedidos, erro)
+                    return
+            time.sleep(espera)
+            espera = min(espera * 2, ESPERA_MAXIMA_BANCO_S)
+
+    def _desistir(self, pedidos, erro):
         self._contar("perdidas_erro_banco", sum(len(p.leituras) for p in pedidos))
         for pedido in pedidos:
-            pedido.concluir(erro=ultimo_erro)
+            pedido.concluir(erro=erro)
 
     def _processar(self, pedidos):
-        itens = [(p.maquina_id, leitura, p.recebido_em) for p in pedidos for leitura in p.leituras]
+        desconhecidas = self._desconhecidas({p.maquina_id for p in pedidos})
+        validos = [p for p in pedidos if p.maquina_id not in desconhecidas]
+        itens = [(p.maquina_id, leitura, p.recebido_em) for p in validos for leitura in p.leituras]
         resultados = self.telemetria.inserir_pedidos(itens) if itens else []
         guardadas = [(maquina_id, leitura, recebido_em)
                      for (maquina_id, leitura, recebido_em), (_, duplicada) in zip(itens, resultados) if not duplicada]
@@ -178,38 +211,62 @@ class Gravador:
             self._atividade_pendente[maquina_id] = (recebido_em, ultima)
         self._contar("gravadas", len(guardadas))
         self._contar("duplicadas", len(itens) - len(guardadas))
-        for pedido in pedidos:
+        for pedido in validos:
             if pedido.estado is not None:
                 self.aplicar_estado(pedido.maquina_id, pedido.estado, pedido.recebido_em)
         # Before answering: a caller that reads its machine right after sees the new values.
-        self._gravar_atividade(forcar=False)
-        self._gravar_agregados(forcar=False)
+        self._gravar_pendencias(forcar=False)
         inicio = 0
-        for pedido in pedidos:
+        for pedido in validos:
             fim = inicio + len(pedido.leituras)
             pedido.concluir(resultados[inicio:fim])
             inicio = fim
+        for pedido in pedidos:
+            if pedido.maquina_id in desconhecidas:
+                self._contar("descartadas")
+                self._contar("descartadas_maquina_desconhecida")
+                pedido.desconhecida = True
+                pedido.concluir([])
+
+    def _desconhecidas(self, maquina_ids) -> set:
+        """The ids in `maquina_ids` that are no machine (remembered ones are not asked again for a while)."""
+        agora = self.relogio()
+        duvidas = {m for m in maquina_ids if agora - self._conhecidas.get(m, float("-inf")) > VALIDADE_MAQUINAS_CONHECIDAS_S}
+        if not duvidas:
+            return set()
+        existentes = self.maquinas.existentes(duvidas)
+        self._conhecidas.update({maquina_id: agora for maquina_id in existentes})
+        return duvidas - existentes
+
+    def _gravar_pendencias(self, forcar):
+        self._gravar_atividade(forcar)
+        self._gravar_agregados(forcar)
 
     def _gravar_atividade(self, forcar):
-        """Write heartbeat + latest values for machines not written in the last INTERVALO_ATIVIDADE_S."""
+        """Write heartbeat + latest values for machines not written in the last `intervalo_atividade_s`."""
         agora = self.relogio()
         for maquina_id in list(self._atividade_pendente):
-            if forcar or agora - self._atividade_gravada.get(maquina_id, float("-inf")) >= INTERVALO_ATIVIDADE_S:
+            if forcar or agora - self._atividade_gravada.get(maquina_id, float("-inf")) >= self.intervalo_atividade_s:
                 momento, ultima = self._atividade_pendente.pop(maquina_id)
                 try:
                     self.maquinas.registrar_atividade(maquina_id, momento, ultima)
                     self._atividade_gravada[maquina_id] = agora
                 except Exception:
+                    self._atividade_pendente.setdefault(maquina_id, (momento, ultima))
                     log.exception("Falha ao gravar atividade de %s", maquina_id)
 
     def _gravar_agregados(self, forcar):
+        """Upsert the rollup buckets folded since the last write, once per `intervalo_agregados_s`."""
         if not self._parciais:
             return
-        if not forcar and self.relogio() - self._agregados_gravados_em < INTERVALO_AGREGADOS_S:
+        if not forcar and self.relogio() - self._agregados_gravados_em < self.intervalo_agregados_s:
             return
         parciais, self._parciais = self._parciais, {}
         try:
             self.agregados.gravar(parciais)
+        except FalhaDeConexao:
+            juntar(self._parciais, parciais)  # kept for the next interval, not lost
+            log.warning("Agregados adiados: banco inacessível")
         except Exception:
             self._contar("agregados_perdidos", len(parciais))
             log.exception("Falha ao gravar %d agregados", len(parciais))
@@ -218,3 +275,4 @@ class Gravador:
     def _contar(self, chave, quantidade=1):
         if self.contadores is not None and quantidade:
             self.contadores.contar(chave, quantidade)
+

@@ -10,7 +10,7 @@ from MongoDB.erros import DadosInvalidos
 from MongoDB.gerencia_BD import agora_utc
 
 from .contrato import LOTE_MAXIMO
-from .gravador import Pedido
+from .gravador import BancoIndisponivel, Pedido
 from .validacao import validar_leitura
 
 
@@ -30,9 +30,12 @@ class Recepcao:
 def receber(servicos, maquina_id, carga, ao_concluir=None) -> Recepcao:
     """Validate a reading (dict) or a batch (list) of `maquina_id` and queue the good ones.
 
-    Raises DadosInvalidos (campo "leituras") only when the batch itself is malformed, and
-    FilaCheia when the writer cannot take it.
+    Raises DadosInvalidos (campo "leituras") only when the batch itself is malformed, FilaCheia
+    when the writer cannot take it, and BancoIndisponivel, at once, to a caller that would wait
+    (no `ao_concluir`) while the database is unreachable.
     """
+    if ao_concluir is None and not servicos.gravador.banco_disponivel.is_set():
+        raise BancoIndisponivel()
     lote = carga if isinstance(carga, list) else [carga]
     if not 1 <= len(lote) <= LOTE_MAXIMO:
         raise DadosInvalidos("lote_tamanho", "leituras", maximo=LOTE_MAXIMO)

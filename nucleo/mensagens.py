@@ -87,6 +87,8 @@ MENSAGENS = {
                         "leituras[{posicao}]: {mensagem}"),
     "fila_cheia": ("Servidor sobrecarregado: fila de gravação cheia, tente de novo",
                    "Server overloaded: the write queue is full, try again"),
+    "banco_indisponivel": ("Banco de dados indisponível no momento, tente de novo em instantes",
+                           "The database is unavailable right now, try again in a moment"),
     "gravacao_nao_confirmada": ("Gravação não confirmada a tempo, tente de novo",
                                 "The write was not confirmed in time, try again"),
 

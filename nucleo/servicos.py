@@ -4,9 +4,7 @@ The Flask app, the console and the benchmarks each build one `Servicos`; the use
 nucleo/ take it as their first argument. The writer gets the managers it writes to and a
 callback for status messages, never this container.
 """
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from MongoDB.gerencia_agregados import GerenciaAgregados
@@ -15,14 +13,12 @@ from MongoDB.gerencia_maquinas import GerenciaMaquinas
 from MongoDB.gerencia_registros import GerenciaRegistros
 from MongoDB.gerencia_telemetria import GerenciaTelemetria
 from MongoDB.gerencia_usuario import GerenciaUsuario
+from MongoDB.migracao import migrar_leituras_antigas
 
 from . import contrato
 from .contadores import Contadores
 from .estados import aplicar_estado
 from .gravador import Gravador
-
-# Known machine ids are remembered briefly so the MQTT thread does not query per message.
-VALIDADE_CACHE_MAQUINAS_S = 30.0
 
 
 @dataclass
@@ -37,20 +33,6 @@ class Servicos:
     registros: GerenciaRegistros
     comandos: GerenciaComandos
     gravador: Gravador
-    _maquinas_conhecidas: dict = field(default_factory=dict)
-    _trava: threading.Lock = field(default_factory=threading.Lock)
-
-    def maquina_existe(self, maquina_id) -> bool:
-        """Cached for known machines; unknown ids are asked again every time they appear."""
-        agora = time.monotonic()
-        with self._trava:
-            if agora - self._maquinas_conhecidas.get(maquina_id, -VALIDADE_CACHE_MAQUINAS_S) < VALIDADE_CACHE_MAQUINAS_S:
-                return True
-        if self.maquinas.buscar(maquina_id) is None:
-            return False
-        with self._trava:
-            self._maquinas_conhecidas[maquina_id] = agora
-        return True
 
     def encerrar(self):
         """Flush the writer (called at shutdown)."""
@@ -65,10 +47,21 @@ def criar_servicos(bd, cfg, contadores=None) -> Servicos:
     maquinas = GerenciaMaquinas(bd, contrato.CONFIGURACAO_RESET, contrato.LIMITES_PARTIDA_PADRAO,
                                 cfg.get("HEARTBEAT_TIMEOUT", 45))
     comandos = GerenciaComandos(bd, contrato.ESTADO_ESPERADO)
-    telemetria, agregados = GerenciaTelemetria(bd), GerenciaAgregados(bd, contrato.SENSORES)
+    telemetria = GerenciaTelemetria(bd, contrato.SENSORES, guardar_data=bd.guarda_datas)
+    agregados = GerenciaAgregados(bd, telemetria, guardar_data=bd.guarda_datas)
     gravador = Gravador(telemetria, agregados, maquinas, partial(aplicar_estado, maquinas, comandos),
-                        capacidade=cfg.get("FILA_GRAVACAO", 50_000), contadores=contadores)
+                        capacidade=cfg.get("FILA_GRAVACAO", 50_000),
+                        intervalo_atividade_s=cfg.get("GRAVACAO_ATIVIDADE_S", 5),
+                        intervalo_agregados_s=cfg.get("GRAVACAO_AGREGADOS_S", 10), contadores=contadores)
     return Servicos(bd=bd, cfg=cfg, contadores=contadores,
                     usuarios=GerenciaUsuario(bd, preferencias, cfg.get("BCRYPT_ROUNDS", 12)),
                     maquinas=maquinas, telemetria=telemetria, agregados=agregados,
                     registros=GerenciaRegistros(bd), comandos=comandos, gravador=gravador)
+
+
+def preparar_banco(servicos):
+    """What a process does before using a database: indexes, retention, readings of an older shape."""
+    bd, cfg = servicos.bd, servicos.cfg
+    bd.criar_indices()
+    migrar_leituras_antigas(bd, servicos.telemetria)
+    bd.aplicar_retencao(cfg.get("RETENCAO_DIAS_BRUTOS", 35), cfg.get("RETENCAO_DIAS_AGREGADOS", 730))

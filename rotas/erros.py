@@ -11,7 +11,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from MongoDB.erros import ErroDominio
+from MongoDB.gerencia_BD import FalhaDeConexao
 from nucleo import mensagens
+from nucleo.gravador import BancoIndisponivel
 
 from .apresentacao import idioma
 from .seguranca import usuario_da_pagina
@@ -59,6 +61,12 @@ def registrar_tratadores_de_erro(app):
     def erro_http(erro):
         # werkzeug's errors (no route, wrong method, body too large) get the status's own message.
         return _responder(erro.code, _mensagem(erro.code))
+
+    @app.errorhandler(FalhaDeConexao)
+    def banco_inacessivel(erro):
+        # The database went away (died, restarting, network): a fast 503, never a 500; it comes back by itself.
+        log.warning("Banco inacessível em %s %s: %s", request.method, request.path, type(erro).__name__)
+        return erro_dominio(BancoIndisponivel())
 
     @app.errorhandler(Exception)
     def erro_inesperado(erro):

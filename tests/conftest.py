@@ -13,7 +13,7 @@ import mongomock  # noqa: E402
 import pytest  # noqa: E402
 
 from app import create_app  # noqa: E402
-from MongoDB.gerencia_telemetria import faixa_de_tempo  # noqa: E402
+from MongoDB.gerencia_telemetria import faixa  # noqa: E402
 from nucleo.estados import aplicar_estado  # noqa: E402
 
 def pytest_addoption(parser):
@@ -92,7 +92,7 @@ def atores(client, servicos):
 
 def contar_leituras(servicos, maquina_id) -> int:
     """How many readings of `maquina_id` are stored (a test's count: the product never counts a collection)."""
-    return servicos.bd.colecao("dados_sensores").count_documents({"chave_tempo": faixa_de_tempo(maquina_id)})
+    return servicos.bd.colecao("dados_sensores").count_documents({"k": faixa(maquina_id)})
 
 
 def aplicar_estado_agora(servicos, maquina_id, estado, agora=None) -> bool:

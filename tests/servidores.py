@@ -3,6 +3,7 @@
 A missing server fails the run in CI (CI=true); on a developer's machine the
 tests that need it are skipped, saying what to install.
 """
+import getpass
 import os
 import shutil
 import socket
@@ -39,25 +40,37 @@ def esperar_porta(porta, segundos=10.0):
 
 
 class Mosquitto:
-    def __init__(self, pasta: Path):
+    """A mosquitto on a free port; `persistencia=True` keeps sessions and queues across `reiniciar()`."""
+
+    def __init__(self, pasta: Path, persistencia=False):
         self.pasta = pasta
         self.porta = porta_livre()
+        self.persistencia = persistencia
         self.processo = None
 
     def iniciar(self):
         executavel = exigir_programa("mosquitto", "apt-get install -y mosquitto")
         modelo = (Path(__file__).parent / "mosquitto.conf").read_text()
         arquivo = self.pasta / "mosquitto.conf"
-        arquivo.write_text(modelo.format(porta=self.porta, pasta=self.pasta))
+        conf = modelo.format(porta=self.porta, pasta=self.pasta, usuario=getpass.getuser())
+        if self.persistencia:
+            conf = conf.replace("persistence false", f"persistence true\npersistence_location {self.pasta}/")
+        arquivo.write_text(conf)
         self.processo = subprocess.Popen([executavel, "-c", str(arquivo)],
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         esperar_porta(self.porta)
         return self
 
     def parar(self):
+        """SIGTERM: mosquitto writes its persistence file on the way out."""
         if self.processo and self.processo.poll() is None:
             self.processo.terminate()
             self.processo.wait(timeout=10)
+
+    def reiniciar(self, fora_do_ar_s=2.0):
+        self.parar()
+        time.sleep(fora_do_ar_s)
+        return self.iniciar()
 
 
 @pytest.fixture(scope="session")

@@ -1,67 +1,25 @@
 """`python app.py` with nothing configured: embedded database and broker, data kept across restarts."""
 import json
-import os
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from MongoDB.banco_embutido import porta_livre
+from processos import RAIZ, App, ambiente as _ambiente, filhos_vivos as _filhos_vivos, pedir
 
 pytestmark = pytest.mark.embutido
-RAIZ = Path(__file__).resolve().parent.parent
-
-
-def _ambiente(pasta, **extra):
-    ambiente = {chave: valor for chave, valor in os.environ.items()
-                if not chave.startswith(("MONGO", "MQTT_", "SECRET_KEY", "JWT_SECRET_KEY", "DATABUTCHER_ENV"))}
-    ambiente.update(DATA_DIR=str(pasta), QRCODE_DIR=str(pasta / "qr"), PORT=str(porta_livre()),
-                    MQTT_BROKER_PORT=str(porta_livre()), EMBEDDED_MONGO_PORT=str(porta_livre()), **extra)
-    return ambiente
 
 
 def _pedir(porta, caminho, corpo=None):
-    pedido = urllib.request.Request(f"http://127.0.0.1:{porta}{caminho}", method="POST" if corpo else "GET",
-                                    data=json.dumps(corpo).encode() if corpo else None,
-                                    headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(pedido, timeout=5) as resposta:
-            return resposta.status, json.loads(resposta.read())
-    except urllib.error.HTTPError as erro:
-        return erro.code, json.loads(erro.read())
+    return pedir(porta, "POST" if corpo else "GET", caminho, corpo)
 
 
-class App:
-    def __init__(self, ambiente):
-        self.ambiente = ambiente
-        self.porta = int(ambiente["PORT"])
-        self.processo = subprocess.Popen([sys.executable, "app.py"], cwd=RAIZ, env=ambiente,
-                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    def esperar_saude(self, segundos=30):
-        limite = time.monotonic() + segundos
-        while time.monotonic() < limite:
-            if self.processo.poll() is not None:
-                raise AssertionError(self.processo.stdout.read())
-            try:
-                return _pedir(self.porta, "/api/health")
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        raise AssertionError("app não respondeu")
-
-    def parar(self):
-        self.processo.terminate()
-        return self.processo.communicate(timeout=30)[0]
-
-
-def _filhos_vivos(pasta):
-    saida = subprocess.run(["pgrep", "-f", str(pasta)], capture_output=True, text=True).stdout
-    return saida.split()
+def _pedir_com_token(porta, metodo, caminho, corpo=None, token=None):
+    return pedir(porta, metodo, caminho, corpo, token)
 
 
 def test_app_sem_configuracao_roda_tudo_e_guarda_dados_entre_reinicios(tmp_path):
@@ -107,19 +65,6 @@ def test_producao_recusa_segredos_padrao(tmp_path):
                                capture_output=True, text=True, timeout=60)
     assert resultado.returncode == 1
     assert "SECRET_KEY" in resultado.stderr and "Traceback" not in resultado.stderr
-
-
-def _pedir_com_token(porta, metodo, caminho, corpo=None, token=None):
-    cabecalhos = {"Content-Type": "application/json"}
-    if token:
-        cabecalhos["Authorization"] = f"Bearer {token}"
-    pedido = urllib.request.Request(f"http://127.0.0.1:{porta}{caminho}", method=metodo,
-                                    data=json.dumps(corpo).encode() if corpo is not None else None, headers=cabecalhos)
-    try:
-        with urllib.request.urlopen(pedido, timeout=10) as resposta:
-            return resposta.status, json.loads(resposta.read())
-    except urllib.error.HTTPError as erro:
-        return erro.code, json.loads(erro.read())
 
 
 def test_passeio_do_novo_usuario_com_console_dispositivo_e_broker_embutido(tmp_path):

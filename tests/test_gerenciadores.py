@@ -17,28 +17,13 @@ from nucleo import contas, validacao
 from MongoDB.erros import MaquinaDeOutroUsuario, SegredoInvalido, TokenDispositivoInvalido, UsuarioDuplicado
 from MongoDB.gerencia_BD import GerenciadorBD
 from nucleo.servicos import criar_servicos
+from bancos import servicos_do_banco  # noqa: F401  (fixture)
 from conftest import contar_leituras, aplicar_estado_agora
 
-BACKENDS = ["mongomock", pytest.param("nx-27017", marks=pytest.mark.embutido), "mongodb"]
-
-
-@pytest.fixture(params=BACKENDS)
-def servicos(request):
-    if request.param == "mongomock":
-        cliente = mongomock.MongoClient(tz_aware=True)
-    elif request.param == "nx-27017":
-        cliente = MongoClient(request.getfixturevalue("nx_27017").uri, tz_aware=True)
-    else:
-        uri = os.environ.get("MONGO_TEST_URI")
-        if not uri:
-            pytest.skip("MONGO_TEST_URI não definido: sem MongoDB real para comparar")
-        cliente = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
-    nome_banco = f"conformidade_{uuid.uuid4().hex[:10]}"
-    bd = GerenciadorBD(cliente, nome_banco)
-    bd.criar_indices()
-    yield criar_servicos(bd, {"BCRYPT_ROUNDS": 4, "HEARTBEAT_TIMEOUT": 45})
-    cliente.drop_database(nome_banco)
-    cliente.close()
+@pytest.fixture
+def servicos(servicos_do_banco):
+    """Every test here runs once per backend."""
+    return servicos_do_banco
 
 
 LEITURA = {"tensao": 230.0, "vibracao": 2.0, "temperatura": 50.0, "rpm": 1200.0}

@@ -1,5 +1,6 @@
 """The app's MQTT subscriber against a real mosquitto, with a simulated device."""
 import time
+import uuid
 
 import mongomock
 import pytest
@@ -23,7 +24,8 @@ def esperar(condicao, segundos=10.0, mensagem="condição"):
 
 @pytest.fixture
 def app_mqtt(mosquitto):
-    config = dict(CONFIG_TESTE, MQTT_ENABLED=True, MQTT_BROKER_URL="127.0.0.1", MQTT_BROKER_PORT=mosquitto.porta)
+    config = dict(CONFIG_TESTE, MQTT_ENABLED=True, MQTT_BROKER_URL="127.0.0.1", MQTT_BROKER_PORT=mosquitto.porta,
+                  MQTT_CLIENT_ID=f"teste-{uuid.uuid4().hex[:8]}")
     app = create_app(config, mongo_client=mongomock.MongoClient(tz_aware=True))
     mqtt = app.extensions["mqtt"]
     esperar(mqtt.client.is_connected, mensagem="conexão do app ao mosquitto")

@@ -17,7 +17,7 @@ def contadores(servicos):
 def _enviar(servicos, contadores, maquina_id, tipo, carga):
     """Handle one message as the MQTT thread would, then wait for the writer to store it."""
     payload = carga if isinstance(carga, bytes) else json.dumps(carga).encode()
-    resultado = processar_mensagem(topico(maquina_id, tipo), payload, servicos)
+    resultado, _ = processar_mensagem(topico(maquina_id, tipo), payload, servicos)
     assert servicos.gravador.esvaziar()
     return resultado
 
@@ -48,15 +48,27 @@ def test_telemetria_unica_e_em_lote_sao_guardadas(servicos, atores, contadores):
     assert contar_leituras(servicos, maquina["id"]) == 6
 
 
-@pytest.mark.parametrize("topico_recebido, payload, motivo", [
-    ("databutcher/nao-e-id/status", b'{"state":"parada"}', "topico"),
-    ("databutcher/0123456789abcdef01234567/outra", b'{"state":"parada"}', "topico"),
-    ("/databutcher/0123456789abcdef01234567/status", b'{"state":"parada"}', "topico"),
-    ("databutcher/0123456789abcdef01234567/status", b'{"state":"parada"}', "maquina_desconhecida"),
+@pytest.mark.parametrize("topico_recebido", [
+    "databutcher/nao-e-id/status",
+    "databutcher/0123456789abcdef01234567/outra",
+    "/databutcher/0123456789abcdef01234567/status",
 ])
-def test_topico_ou_maquina_invalidos_sao_descartados_e_contados(servicos, contadores, topico_recebido, payload, motivo):
-    assert processar_mensagem(topico_recebido, payload, servicos) == f"descartada:{motivo}"
-    assert contadores.como_dict()[f"descartadas_{motivo}"] == 1
+def test_topico_invalido_e_descartado_e_contado(servicos, contadores, topico_recebido):
+    assert processar_mensagem(topico_recebido, b'{"state":"parada"}', servicos) == ("descartada:topico", None)
+    assert contadores.como_dict()["descartadas_topico"] == 1
+
+
+def test_maquina_desconhecida_e_descartada_pelo_gravador_sem_consultar_o_banco_na_thread_da_rede(
+        servicos, contadores, monkeypatch):
+    consultas = []
+    monkeypatch.setattr(servicos.maquinas, "buscar", lambda *a: consultas.append(a))
+    desconhecida = "0123456789abcdef01234567"
+    _, pedido = processar_mensagem(topico(desconhecida, "telemetria"), json.dumps(LEITURA).encode(), servicos)
+    assert pedido is not None and consultas == []  # queued as is: the MQTT thread asked nothing
+    assert servicos.gravador.esvaziar()
+    assert pedido.desconhecida and pedido.resultados == []
+    assert contadores.como_dict()["descartadas_maquina_desconhecida"] == 1
+    assert contar_leituras(servicos, desconhecida) == 0
 
 
 @pytest.mark.parametrize("tipo, payload, motivo", [

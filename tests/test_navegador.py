@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from camera_falsa import imagem_para_y4m
+from test_mqtt_integracao import esperar
 from conftest import LEITURA, aplicar_estado_agora
 from dispositivo import DispositivoSimulado
 from MongoDB.gerencia_BD import agora_utc
@@ -51,6 +52,9 @@ def _historico(servidor, maquina, horas=2, temperatura=55.0, pico=None):
         leitura = dict(LEITURA, temperatura=valor, ts=(agora - timedelta(minutes=minuto)).isoformat(), seq=minuto)
         leituras.receber(servidor.servicos, maquina["id"], leitura)
     assert servidor.servicos.gravador.esvaziar()
+    # Rollups are written once per GRAVACAO_AGREGADOS_S: wait until the long charts can see the history.
+    esperar(lambda: sum(p["n"] for p in servidor.servicos.agregados.serie(
+        maquina["id"], agora - timedelta(hours=horas + 1), agora)["pontos"]) >= horas * 60, mensagem="agregados gravados")
 
 
 def _cartao(pagina, maquina):
@@ -99,8 +103,10 @@ def test_quem_nunca_viu_o_produto_acha_a_maquina_superaquecida_e_exporta_as_ulti
         leituras.receber(servidor_vivo.servicos, maquina["id"], dict(LEITURA, temperatura=45.0)).aguardar()
     aplicar_estado_agora(servidor_vivo.servicos, quente["id"], "iniciada")
     _historico(servidor_vivo, quente, horas=26, temperatura=70.0)
-    time.sleep(1.1)
     leituras.receber(servidor_vivo.servicos, quente["id"], dict(LEITURA, temperatura=97.0)).aguardar()
+    # The latest values are written at most once per GRAVACAO_ATIVIDADE_S: wait for them, as the operator would.
+    esperar(lambda: servidor_vivo.servicos.maquinas.buscar(quente["id"])["ultima_leitura"]["temperatura"] == 97.0,
+            mensagem="última leitura gravada")
 
     _entrar(pagina, servidor_vivo, usuario)
     primeiro = pagina.locator("article[data-maquina-id]").first

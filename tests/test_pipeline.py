@@ -96,7 +96,7 @@ def test_retencao_cria_ttl_com_os_dias_configurados(servicos, app):
     assert [i["expireAfterSeconds"] for i in minutos.values() if "expireAfterSeconds" in i] == [90 * 86400]
 
 
-def test_atividade_da_maquina_e_gravada_no_maximo_uma_vez_por_segundo(servicos, atores, monkeypatch):
+def test_atividade_da_maquina_e_gravada_no_maximo_uma_vez_por_intervalo(servicos, atores, monkeypatch):
     maquina = atores.maquina()
     relogio = [1000.0]
     servicos.gravador.relogio = lambda: relogio[0]
@@ -104,11 +104,12 @@ def test_atividade_da_maquina_e_gravada_no_maximo_uma_vez_por_segundo(servicos, 
     original = servicos.maquinas.registrar_atividade
     monkeypatch.setattr(servicos.maquinas, "registrar_atividade",
                         lambda *args: chamadas.append(args) or original(*args))
-    for i in range(5):  # five separate batches within one second
+    intervalo = servicos.gravador.intervalo_atividade_s
+    for i in range(5):  # five separate batches within one interval
         leituras.receber(servicos, maquina["id"], dict(LEITURA, rpm=1000 + i)).aguardar()
-        relogio[0] += 0.15
+        relogio[0] += intervalo / 10
     assert len(chamadas) == 1
-    relogio[0] += 1.0
+    relogio[0] += intervalo
     leituras.receber(servicos, maquina["id"], dict(LEITURA, rpm=2000)).aguardar()
     assert len(chamadas) == 2
     assert servicos.maquinas.buscar(maquina["id"])["ultima_leitura"]["rpm"] == 2000.0
@@ -143,4 +144,5 @@ def test_desligar_grava_o_que_estava_na_fila(servicos, atores):
         leituras.receber(servicos, maquina["id"], dict(LEITURA, ts=agora_ms - 300_000 + i * 1000, seq=i))
     servicos.encerrar()
     assert contar_leituras(servicos, maquina["id"]) == 300
-    assert sum(doc["n"] for doc in servicos.bd.colecao("agregados_minuto").find({"maquina_id": maquina["id"]})) == 300
+    baldes = servicos.bd.colecao("agregados_minuto").find({"chave": {"$gte": maquina["id"] + ":", "$lt": maquina["id"] + ";"}})
+    assert sum(doc["n"] for doc in baldes) == 300
