@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pymongo
 from pymongo import ASCENDING, DESCENDING, MongoClient
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
@@ -129,10 +130,11 @@ class GerenciadorBD:
                     self.db[colecao].drop_index(nome)
             self.db[colecao].create_index(campo, expireAfterSeconds=segundos)
 
-    def ping(self) -> bool:
-        """True when the database answers."""
+    def ping(self, espera_s=0.5) -> bool:
+        """True when the database answers within `espera_s` (health checks must answer fast either way)."""
         try:
-            self.cliente.admin.command("ping")
+            with pymongo.timeout(espera_s):
+                self.cliente.admin.command("ping")
             return True
         except PyMongoError:
             return False
