@@ -15,12 +15,12 @@ from .gerencia_BD import DADOS_SENSORES, agora_utc
 
 LIMITE_PADRAO = 100
 # Export windows: six hours of 1 Hz data are 21,600 readings. On nx-27017 every range query costs
-# time in proportion to the whole collection (~1 s at 1M readings), so windows are not small,
-# and they double over empty stretches.
+# time in proportion to the whole collection (~1 s at 1M readings), so windows are not small.
 JANELA_EXPORTACAO = timedelta(hours=6)
-JANELA_EXPORTACAO_MAXIMA = timedelta(days=32)
 LIMITE_MAXIMO = 1000
 DUPLICATE_KEY = 11000
+# Keys hold 13 digits of epoch ms (until year 2286); no reading is stored later (ts ≤ now + 5 min).
+MS_MAXIMO = 10**13 - 1
 
 
 def _ms(momento) -> int:
@@ -28,13 +28,18 @@ def _ms(momento) -> int:
 
 
 def chave_tempo(maquina_id, momento=None, milissegundos=None) -> str:
-    """'<maquina_id>:<epoch ms, 13 digits>': sorts by machine, then time, as a plain string."""
-    return f"{maquina_id}:{_ms(momento) if milissegundos is None else milissegundos:013d}"
+    """'<maquina_id>:<epoch ms, 13 digits>': sorts by machine, then time, as a plain string.
+
+    A bound past MS_MAXIMO (a query up to year 9999) is clamped: with 15 digits it would sort
+    among the 13-digit keys by its first digit and cut readings out of the range.
+    """
+    valor = _ms(momento) if milissegundos is None else milissegundos
+    return f"{maquina_id}:{min(max(valor, 0), MS_MAXIMO):013d}"
 
 
 def faixa_de_tempo(maquina_id, desde=None, ate=None) -> dict:
     """The `chave_tempo` range of one machine over [desde, ate] (open ends allowed)."""
-    fim_ms = _ms(ate) + 1 if ate else 10**13 - 1
+    fim_ms = _ms(ate) + 1 if ate else MS_MAXIMO
     return {"$gte": chave_tempo(maquina_id, desde) if desde else chave_tempo(maquina_id, milissegundos=0),
             "$lt": chave_tempo(maquina_id, milissegundos=fim_ms)}
 
@@ -121,15 +126,28 @@ class GerenciaTelemetria:
         Each window is a query of its own: nx-27017 sorts a whole range before returning its
         first document (even with a limit), so one cursor over a million readings kept it busy
         for minutes, long enough for the driver to give the server up and cancel the query.
+        Each window starts at the next stored reading, found by one indexed seek (`limit 1`,
+        fast on both backends), so an empty stretch of any length costs one query. Bounds are
+        epoch ms, never datetime arithmetic, which overflows near year 9999. Closing the
+        generator (the client left) closes the open cursor and queries nothing more.
         """
         projecao = {"_id": 0, "timestamp": 1, "recebido_em": 1, "seq": 1, "dados_sensor": 1}
-        inicio, largura = desde, janela
-        while inicio <= ate:
-            fim = min(inicio + largura - timedelta(milliseconds=1), ate)
-            filtro = {"chave_tempo": faixa_de_tempo(maquina_id, inicio, fim)}
-            encontradas = 0
-            for doc in self.colecao.find(filtro, projecao).sort("chave_tempo", 1).batch_size(lote):
-                encontradas += 1
-                yield doc
-            largura = janela if encontradas else min(largura * 2, JANELA_EXPORTACAO_MAXIMA)
-            inicio = fim + timedelta(milliseconds=1)
+        largura_ms = int(janela.total_seconds() * 1000)
+        inicio_ms, fim_ms = _ms(desde), _ms(ate) + 1
+        while inicio_ms < fim_ms:
+            inicio_ms = self._proxima_leitura_ms(maquina_id, inicio_ms, fim_ms)
+            if inicio_ms is None:
+                return
+            fim_janela_ms = min(inicio_ms + largura_ms, fim_ms)
+            filtro = {"chave_tempo": {"$gte": chave_tempo(maquina_id, milissegundos=inicio_ms),
+                                      "$lt": chave_tempo(maquina_id, milissegundos=fim_janela_ms)}}
+            with self.colecao.find(filtro, projecao).sort("chave_tempo", 1).batch_size(lote) as cursor:
+                yield from cursor
+            inicio_ms = fim_janela_ms
+
+    def _proxima_leitura_ms(self, maquina_id, inicio_ms, fim_ms):
+        """Epoch ms of the first reading in [inicio_ms, fim_ms), or None: one seek on the `chave_tempo` index."""
+        filtro = {"chave_tempo": {"$gte": chave_tempo(maquina_id, milissegundos=inicio_ms),
+                                  "$lt": chave_tempo(maquina_id, milissegundos=fim_ms)}}
+        doc = self.colecao.find_one(filtro, {"_id": 0, "chave_tempo": 1}, sort=[("chave_tempo", 1)])
+        return None if doc is None else int(doc["chave_tempo"].split(":")[1])
