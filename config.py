@@ -114,6 +114,7 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
     pasta_dados = _caminho(ambiente, "DATA_DIR", "data")
     host = _texto(ambiente, "HOST", "127.0.0.1")
     porta = _inteiro(ambiente, "PORT", 5000)
+    retencao_brutos = _inteiro(ambiente, "RETENCAO_DIAS_BRUTOS", 35)
 
     cfg = {
         "DATABUTCHER_ENV": ambiente_execucao,
@@ -143,7 +144,9 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "MQTT_CLIENT_ID": _texto(ambiente, "MQTT_CLIENT_ID"),
         "MQTT_SHARED_GROUP": _texto(ambiente, "MQTT_SHARED_GROUP"),
         "HEARTBEAT_TIMEOUT": _inteiro(ambiente, "HEARTBEAT_TIMEOUT", 45),
-        "RETENCAO_DIAS_BRUTOS": _inteiro(ambiente, "RETENCAO_DIAS_BRUTOS", 35),
+        "RETENCAO_DIAS_BRUTOS": retencao_brutos,
+        # The longest CSV export; the default covers every raw reading retention keeps.
+        "EXPORTACAO_DIAS_MAXIMOS": _inteiro(ambiente, "EXPORTACAO_DIAS_MAXIMOS", retencao_brutos + 1),
         "RETENCAO_DIAS_AGREGADOS": _inteiro(ambiente, "RETENCAO_DIAS_AGREGADOS", 730),
         "FILA_GRAVACAO": _inteiro(ambiente, "FILA_GRAVACAO", 50_000),
         "GRAVACAO_ATIVIDADE_S": _inteiro(ambiente, "GRAVACAO_ATIVIDADE_S", 5),

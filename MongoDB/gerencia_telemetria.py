@@ -40,8 +40,13 @@ def _data(milissegundos) -> datetime:
 
 
 def chave(maquina_id, milissegundos) -> str:
-    """'<maquina_id>:<epoch ms, 13 digits>': sorts by machine, then time, as a plain string."""
-    return f"{maquina_id}:{milissegundos:0{DIGITOS_MS}d}"
+    """'<maquina_id>:<epoch ms, 13 digits>': sorts by machine, then time, as a plain string.
+
+    A bound past FIM_DOS_TEMPOS_MS (a query up to year 9999) is clamped: with 15 digits it would
+    sort among the 13-digit keys by its first digit and cut readings out of the range. No reading
+    is stored that late (ts ≤ now + 5 min).
+    """
+    return f"{maquina_id}:{min(max(milissegundos, 0), FIM_DOS_TEMPOS_MS):0{DIGITOS_MS}d}"
 
 
 def faixa(maquina_id, desde=None, ate=None) -> dict:
@@ -129,7 +134,9 @@ class GerenciaTelemetria:
         """Every reading in [desde, ate], oldest first, one window at a time (flat memory).
 
         An empty window costs one indexed seek to the next stored reading, so a long empty range
-        is skipped at once instead of being walked window by window.
+        is skipped at once instead of being walked window by window. Bounds are epoch ms, never
+        datetime arithmetic (which overflows near year 9999); closing the generator (the client
+        left) closes the open cursor and queries nothing more.
         """
         inicio_ms, fim_ms = _ms(desde), _ms(ate)
         while inicio_ms <= fim_ms:
@@ -139,9 +146,10 @@ class GerenciaTelemetria:
                 return
             inicio_ms = _ms(momento_da_chave(proxima["k"]))
             limite_ms = min(inicio_ms + int(janela.total_seconds() * 1000), fim_ms + 1)
-            for doc in self.colecao.find({"k": {"$gte": chave(maquina_id, inicio_ms),
-                                                "$lt": chave(maquina_id, limite_ms)}}).sort("k", 1):
-                yield self.publico(doc)
+            janela_atual = {"k": {"$gte": chave(maquina_id, inicio_ms), "$lt": chave(maquina_id, limite_ms)}}
+            with self.colecao.find(janela_atual).sort("k", 1) as cursor:  # closed at once if the reader leaves
+                for doc in cursor:
+                    yield self.publico(doc)
             inicio_ms = limite_ms
 
     def maquinas(self):

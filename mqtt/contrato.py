@@ -7,6 +7,7 @@
 import json
 
 from nucleo.contrato import ESTADOS_ACEITOS
+from nucleo.json_entrada import ANINHADO_DEMAIS, ler_json
 
 PREFIXO = "databutcher"
 TIPOS_DO_DISPOSITIVO = ("status", "telemetria")
@@ -39,17 +40,19 @@ def ler_topico(topico_recebido):
 def ler_payload(payload: bytes):
     """The JSON of a payload; a bare state word (a Last Will such as `offline`) reads as {"state": ...}.
 
-    Raises ValueError (UnicodeDecodeError and RecursionError included) for anything else.
+    Raises ValueError (UnicodeDecodeError included) for anything else, and for a document
+    nested too deep as a whole; a too-deep reading inside a list stays in place as
+    ANINHADO_DEMAIS, so the batch keeps its other readings (nucleo/json_entrada.py).
     """
     if len(payload) > PAYLOAD_MAXIMO:
         raise ValueError("payload grande demais")
     texto = payload.decode("utf-8")
     if texto.strip() in ESTADOS_ACEITOS:
         return {"state": texto.strip()}
-    try:
-        return json.loads(texto)
-    except RecursionError:
-        raise ValueError("JSON aninhado demais") from None
+    dados = ler_json(texto)
+    if dados is ANINHADO_DEMAIS:
+        raise ValueError("JSON aninhado demais")
+    return dados
 
 
 def carga_comando(registro) -> str:

@@ -53,7 +53,9 @@ def processar_mensagem(topico_recebido, payload, servicos, ao_concluir=None):
 def _processar_estado(servicos, maquina_id, dados, topico_recebido, ao_concluir):
     estado = dados.get("state") if isinstance(dados, dict) else None
     if not isinstance(estado, str) or estado not in ESTADOS_ACEITOS:
-        return _descartar(servicos.contadores, "estado", topico_recebido, repr(estado)[:40])
+        # Only plain values are shown: repr() of a list nested hundreds deep overflows the stack.
+        detalhe = repr(estado)[:40] if isinstance(estado, (str, int, float, type(None))) else type(estado).__name__
+        return _descartar(servicos.contadores, "estado", topico_recebido, detalhe)
     pedido = leituras.receber_estado(servicos, maquina_id, estado, ao_concluir)
     servicos.contadores.contar("estados")
     return f"estado:{estado}", pedido

@@ -37,6 +37,8 @@ MENSAGENS = {
     # ---- request bodies and parameters
     "json_malformado": ("JSON malformado ou vazio",
                         "Malformed or empty JSON"),
+    "json_aninhado_demais": ("JSON aninhado demais (máximo de {maximo} níveis)",
+                             "JSON nested too deep (at most {maximo} levels)"),
     "corpo_nao_objeto": ("O corpo deve ser um objeto JSON",
                          "The body must be a JSON object"),
     "parametro_inteiro": ("O parâmetro '{campo}' deve ser um número inteiro",
@@ -47,6 +49,8 @@ MENSAGENS = {
                             "'desde' must be before 'ate'"),
     "intervalo_grafico_maximo": ("O intervalo máximo de um gráfico é de {dias} dias",
                                  "A chart spans at most {dias} days"),
+    "intervalo_exportacao_maximo": ("A exportação cobre no máximo {dias} dias",
+                                    "An export spans at most {dias} days"),
     "formato_csv": ("Formato suportado: csv",
                     "Supported format: csv"),
 
@@ -71,6 +75,8 @@ MENSAGENS = {
                     "The field '{campo}' must be one of: {aceitos}"),
     "instante_formato": ("O campo '{campo}' deve ser ISO 8601 ou epoch em ms",
                          "The field '{campo}' must be ISO 8601 or epoch milliseconds"),
+    "instante_fora_do_alcance": ("O campo '{campo}' está fora das datas aceitas (de 1970 a 9999, em UTC)",
+                                 "The field '{campo}' is outside the accepted dates (1970 to 9999, in UTC)"),
     "instante_sem_fuso": ("O campo '{campo}' precisa de fuso horário (ex.: Z ou -03:00)",
                           "The field '{campo}' needs a time zone offset (e.g. Z or -03:00)"),
     "instante_futuro": ("O campo '{campo}' está no futuro",

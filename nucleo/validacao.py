@@ -43,10 +43,8 @@ def numero(valor, campo, minimo=None, maximo=None) -> float:
 
 def inteiro(valor, campo, minimo, maximo) -> int:
     """A whole JSON number within [minimo, maximo] (booleans and 1.5 refused)."""
-    if isinstance(valor, bool) or not isinstance(valor, int):
+    if isinstance(valor, bool) or not isinstance(valor, int) or not minimo <= valor <= maximo:
         raise DadosInvalidos("campo_inteiro", campo, minimo=minimo, maximo=maximo)
-    if not minimo <= valor <= maximo:
-        raise DadosInvalidos("campo_fora_da_faixa", campo, minimo=minimo, maximo=maximo)
     return valor
 
 
@@ -74,18 +72,23 @@ def um_de(valor, aceitos, campo):
 def instante(valor, campo="ts", agora=None, limitar_futuro=True) -> datetime:
     """A time (epoch milliseconds or ISO 8601 with offset) as aware UTC, within what a datetime holds."""
     agora = agora or agora_utc()
-    try:
-        if isinstance(valor, str):
+    if isinstance(valor, str):
+        try:
             momento = datetime.fromisoformat(valor.replace("Z", "+00:00"))
-            if momento.tzinfo is None:
-                raise DadosInvalidos("instante_sem_fuso", campo)
+        except ValueError:
+            raise DadosInvalidos("instante_formato", campo) from None
+        if momento.tzinfo is None:
+            raise DadosInvalidos("instante_sem_fuso", campo)
+        try:
             momento = momento.astimezone(timezone.utc)
-        else:
-            milissegundos = numero(valor, campo, 0, EPOCA_MS_MAXIMA)
-            momento = datetime.fromtimestamp(milissegundos / 1000, timezone.utc)
-    except (ValueError, OverflowError):
-        # Not ISO 8601, or an instant that only exists in another zone (0001-01-01T00:00+14:00).
-        raise DadosInvalidos("instante_formato", campo) from None
+        except OverflowError:
+            # An instant that only exists in another zone: 0001-01-01T00:00+14:00 is before year 1 in UTC.
+            raise DadosInvalidos("instante_fora_do_alcance", campo) from None
+    else:
+        milissegundos = numero(valor, campo)
+        if not 0 <= milissegundos <= EPOCA_MS_MAXIMA:
+            raise DadosInvalidos("instante_fora_do_alcance", campo)
+        momento = datetime.fromtimestamp(milissegundos / 1000, timezone.utc)
     if limitar_futuro and momento > agora + TOLERANCIA_FUTURO:
         raise DadosInvalidos("instante_futuro", campo)
     if momento.year < ANO_MINIMO:

@@ -23,8 +23,13 @@ def csv_leituras(leituras, fuso):
         return texto
 
     yield "\ufeff" + linha(CABECALHO)  # BOM: spreadsheet programs then read the accents right
-    for doc in leituras:
-        sensores = doc["dados_sensor"]
-        yield linha([iso(doc["timestamp"]), doc["timestamp"].astimezone(fuso).isoformat(timespec="seconds"),
-                     *[sensores[s] for s in SENSORES], "" if doc.get("seq") is None else doc["seq"],
-                     iso(doc["recebido_em"]) if doc.get("recebido_em") else ""])
+    try:
+        for doc in leituras:
+            sensores = doc["dados_sensor"]
+            yield linha([iso(doc["timestamp"]), doc["timestamp"].astimezone(fuso).isoformat(timespec="seconds"),
+                         *[sensores[s] for s in SENSORES], "" if doc.get("seq") is None else doc["seq"],
+                         iso(doc["recebido_em"]) if doc.get("recebido_em") else ""])
+    finally:
+        # The client left mid-stream: close the readings' generator now, so its cursor and queries stop here.
+        if hasattr(leituras, "close"):
+            leituras.close()

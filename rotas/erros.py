@@ -7,7 +7,7 @@ No exception text or traceback ever reaches a client: unexpected errors are logg
 import logging
 
 from flask import jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 
 from MongoDB.erros import ErroDominio
@@ -60,7 +60,10 @@ def registrar_tratadores_de_erro(app):
     @app.errorhandler(HTTPException)
     def erro_http(erro):
         # werkzeug's errors (no route, wrong method, body too large) get the status's own message.
-        return _responder(erro.code, _mensagem(erro.code))
+        resposta = _responder(erro.code, _mensagem(erro.code))
+        if isinstance(erro, MethodNotAllowed) and erro.valid_methods and not isinstance(resposta, tuple):
+            resposta.headers["Allow"] = ", ".join(erro.valid_methods)  # RFC 9110: a 405 says what is allowed
+        return resposta
 
     @app.errorhandler(FalhaDeConexao)
     def banco_inacessivel(erro):

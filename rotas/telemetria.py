@@ -77,9 +77,13 @@ def exportar(maquina_id):
     maquina = servicos().maquinas.buscar_do_usuario(maquina_id, g.usuario["id"])
     if request.args.get("format", "csv") != "csv":
         raise DadosInvalidos("formato_csv", "format")
-    # Open ends: everything retention still keeps, up to the device clock tolerance.
-    retencao = timedelta(days=current_app.config["RETENCAO_DIAS_BRUTOS"] + 1)
-    desde, ate = intervalo(lambda ate: ate - retencao, lambda: agora_utc() + validacao.TOLERANCIA_FUTURO)
+    # Bounded: the longest span is a setting (by default all that raw retention keeps), and the
+    # open ends give that span up to the device clock tolerance.
+    dias_maximos = current_app.config["EXPORTACAO_DIAS_MAXIMOS"]
+    desde, ate = intervalo(lambda ate: ate - timedelta(days=dias_maximos),
+                           lambda: agora_utc() + validacao.TOLERANCIA_FUTURO)
+    if ate - desde > timedelta(days=dias_maximos):
+        raise DadosInvalidos("intervalo_exportacao_maximo", "desde", dias=dias_maximos)
     linhas = csv_leituras(servicos().telemetria.percorrer(maquina_id, desde, ate), ZoneInfo(fuso_do_usuario()))
     nome = f"leituras_{(maquina.get('nome_maquina') or maquina_id)}.csv"
     nome_seguro = "".join(c if c.isalnum() or c in "._-" else "_" for c in nome)

@@ -1,16 +1,20 @@
 """Shared fixtures: an app on mongomock, its client, and helpers to act as users and devices."""
 import os
+import shutil
 import tempfile
 
 # Before anything reads the settings: never touch the developer's data/ or .env secrets.
 _PASTA_TESTES = tempfile.mkdtemp(prefix="databutcher-testes-")
 os.environ["DATA_DIR"] = _PASTA_TESTES
 os.environ["QRCODE_DIR"] = os.path.join(_PASTA_TESTES, "Qrcode")
+# Hypothesis (under schemathesis) keeps a constants cache; in the test folder, not the work tree.
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = os.path.join(_PASTA_TESTES, "hypothesis")
 os.environ.setdefault("SECRET_KEY", "chave-de-teste-flask-" + "x" * 40)
 os.environ.setdefault("JWT_SECRET_KEY", "chave-de-teste-jwt-" + "y" * 40)
 
 import mongomock  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 from app import create_app  # noqa: E402
 from MongoDB.gerencia_telemetria import faixa  # noqa: E402
@@ -20,6 +24,31 @@ def pytest_addoption(parser):
     parser.addoption("--capturas", metavar="PASTA",
                      help="grava as capturas de tela dos testes de navegador em PASTA (ex.: docs/screenshots); "
                           "sem esta opção elas ficam numa pasta temporária")
+    parser.addoption("--deep", action="store_true",
+                     help="fuzz demorado: muito mais exemplos por operação (schemathesis e rotas aleatórias)")
+
+
+# Fuzz sizes: modest in the default run (the suite stays fast), many more with --deep. No example
+# database: nothing is written into the work tree (.hypothesis/) and every run is independent.
+settings.register_profile("databutcher", max_examples=12, deadline=None, database=None, print_blob=True)
+settings.register_profile("fundo", parent=settings.get_profile("databutcher"), max_examples=400)
+
+
+# One line per fuzz module (requests, 5xx, statuses), printed at the end of the run: docs/security.md quotes them.
+RESUMOS_FUZZ = []
+
+
+def pytest_configure(config):
+    settings.load_profile("fundo" if config.getoption("--deep") else "databutcher")
+
+
+def pytest_terminal_summary(terminalreporter):
+    for linha in RESUMOS_FUZZ:
+        terminalreporter.write_line(linha)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_PASTA_TESTES, ignore_errors=True)
 
 
 CONFIG_TESTE = {

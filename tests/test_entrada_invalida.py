@@ -51,7 +51,9 @@ def test_operadores_do_mongo_em_qualquer_campo_dao_400(client, contexto):
 
 def test_rota_inexistente_e_metodo_errado_usam_o_envelope(client):
     assert_envelope(client.get("/api/nao-existe"), 404)
-    assert_envelope(client.put("/api/health"), 405)
+    metodo_errado = client.put("/api/health")
+    assert_envelope(metodo_errado, 405)
+    assert set(metodo_errado.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
 
 
 def test_erro_inesperado_vira_500_sem_detalhes(client, app, contexto, monkeypatch):

@@ -18,6 +18,7 @@ from conftest import LEITURA, aplicar_estado_agora
 from dispositivo import DispositivoSimulado
 from MongoDB.gerencia_BD import agora_utc
 from nucleo import etiquetas, leituras, validacao
+from rotas.openapi import especificacao
 from navegador import ARGS_CHROMIUM, TELEFONE, capturas, servidor_vivo, chromium, pagina  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.navegador, pytest.mark.mosquitto, pytest.mark.embutido]
@@ -227,3 +228,11 @@ def test_telefone_de_360px_sem_rolagem_lateral_e_entrada_so_com_teclado(servidor
         assert focado == "Pular para o conteúdo"  # a keyboard user skips the navigation first
     finally:
         contexto.close()
+
+
+def test_swagger_ui_mostra_todas_as_operacoes_da_api_sem_erro_de_csp(servidor_vivo, pagina):
+    pagina.goto(f"{servidor_vivo.url}/api/docs")
+    operacoes = pagina.locator(".opblock")
+    operacoes.first.wait_for(timeout=ESPERA_MS)
+    assert operacoes.count() == sum(len(metodos) for metodos in especificacao()["paths"].values())
+    assert pagina.erros == []

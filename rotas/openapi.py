@@ -1,0 +1,194 @@
+"""The OpenAPI 3.1 description of every /api/ route, built from the contract constants (nucleo/contrato.py).
+
+Served by rotas/documentacao.py. tests/test_openapi.py keeps it equal to the URL map and
+tests/test_fuzz_api.py holds every answer of the real app to it (statuses, bodies, media types),
+so a route changed without its description fails the suite.
+"""
+from functools import lru_cache
+
+from MongoDB.gerencia_agregados import PONTOS_MAXIMOS
+from MongoDB.gerencia_telemetria import LIMITE_MAXIMO
+from nucleo.contrato import IDIOMAS, LIMITES_PARTIDA_PADRAO, LOTE_MAXIMO
+from nucleo.validacao import ID_MAQUINA
+
+from .openapi_esquemas import COMPONENTES, corpo, lista_de, objeto, ref, texto
+
+INSTANTE = {"type": "string", "description": "ISO 8601 com fuso (ex.: 2026-05-01T08:00:00-03:00) ou epoch em ms"}
+USUARIO = [{"usuarioJWT": []}, {"sessaoCookie": []}]
+USUARIO_ESCRITA = [{"usuarioJWT": []}, {"sessaoCookie": [], "csrf": []}]
+DISPOSITIVO = [{"tokenDispositivo": []}]
+PUBLICO = []
+
+
+def _param(nome, onde, esquema, descricao="", obrigatorio=False):
+    return {"name": nome, "in": onde, "required": obrigatorio or onde == "path", "schema": esquema,
+            "description": descricao}
+
+
+MAQUINA_ID = _param("maquina_id", "path", {"type": "string", "pattern": ID_MAQUINA.pattern},
+                    "24 dígitos hexadecimais (maiúsculas ou minúsculas)")
+DESDE_ATE = [_param("desde", "query", INSTANTE, "início do intervalo"), _param("ate", "query", INSTANTE, "fim do intervalo")]
+
+
+def _limite(padrao, maximo):
+    return _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": maximo, "default": padrao})
+
+
+def _resposta(descricao, esquema=None, tipo="application/json"):
+    resposta = {"description": descricao}
+    if esquema is not None:
+        resposta["content"] = {tipo: {"schema": esquema}}
+    return resposta
+
+
+def _operacao(resumo, seguranca, respostas, erros, corpo_json=None, parametros=(), etiqueta="api"):
+    """One operation: its 2xx answers, and each error status as the shared envelope response."""
+    operacao = {"summary": resumo, "tags": [etiqueta], "security": seguranca,
+                "responses": {**{str(status): resposta for status, resposta in respostas.items()},
+                              **{str(status): ref(f"responses/Erro{status}") for status in erros}}}
+    if parametros:
+        operacao["parameters"] = list(parametros)
+    if corpo_json is not None:
+        operacao["requestBody"] = {"required": True, "content": {"application/json": {"schema": corpo_json}}}
+    return operacao
+
+
+def _mensagem_e(**propriedades):
+    return objeto({"message": texto(), **propriedades})
+
+
+# Errors every route of a kind can give: a JSON body (400 malformed, 413 too large, 415 not JSON),
+# a user session (401; 403 for a cookie without its CSRF token on writes).
+CORPO = (400, 413, 415)
+SESSAO = (401,)
+SESSAO_ESCRITA = (401, 403)
+
+
+def _caminhos():
+    leitura = ref("schemas/LeituraEntrada")
+    leitura_http = {"allOf": [leitura, objeto({"maquina_id": texto()}, ["maquina_id"])]}
+    lote = objeto({"maquina_id": texto(), "leituras": lista_de(leitura, 1, LOTE_MAXIMO)}, ["maquina_id", "leituras"])
+    maquina = objeto({"message": texto(), "maquina": ref("schemas/Maquina")})
+    comando = objeto({"message": texto(), "comando": ref("schemas/Comando")})
+    partida = objeto({campo: {"type": "number", "minimum": minimo, "maximum": maximo}
+                      for campo, (minimo, maximo) in LIMITES_PARTIDA_PADRAO.items()}, list(LIMITES_PARTIDA_PADRAO))
+    limites = objeto({campo: lista_de({"type": "number", "minimum": minimo, "maximum": maximo}, 2, 2)
+                      for campo, (minimo, maximo) in LIMITES_PARTIDA_PADRAO.items()}, minimo=1)
+    return {
+        "/api/health": {"get": _operacao(
+            "Saúde do app, do banco, do broker e contadores de ingestão", PUBLICO,
+            {200: _resposta("saudável", ref("schemas/Saude")), 503: _resposta("degradado", ref("schemas/Saude"))},
+            (), etiqueta="saude")},
+        "/api/openapi.json": {"get": _operacao(
+            "Esta descrição OpenAPI 3.1", PUBLICO, {200: _resposta("a descrição", {"type": "object"})}, (),
+            etiqueta="documentacao")},
+        "/api/docs": {"get": _operacao(
+            "Página que mostra esta descrição (Swagger UI)", PUBLICO,
+            {200: _resposta("página HTML", texto(), "text/html")}, (), etiqueta="documentacao")},
+        "/api/auth/register": {"post": _operacao(
+            "Criar conta de operador", PUBLICO, {201: _resposta("criada", _mensagem_e(usuario=ref("schemas/Usuario")))},
+            CORPO + (409,), corpo(nome_usuario=texto(pattern=r"^[A-Za-z0-9_.-]{3,40}$"), senha=texto(8),
+                                  empresa=texto(1, 120), email=texto(3, 254)), etiqueta="conta")},
+        "/api/auth/login": {"post": _operacao(
+            "Trocar usuário e senha por um JWT", PUBLICO,
+            {200: _resposta("sessão aberta", objeto({"token": texto(), "user_id": texto(), "nome_usuario": texto()}))},
+            CORPO + (401,), corpo(nome_usuario=texto(), senha=texto()), etiqueta="conta")},
+        "/api/auth/logout": {"post": _operacao(
+            "Revogar todos os tokens do usuário", USUARIO_ESCRITA, {200: _resposta("encerrada", _mensagem_e())},
+            SESSAO_ESCRITA, etiqueta="conta")},
+        "/api/auth/me": {"get": _operacao(
+            "O usuário e suas preferências", USUARIO, {200: _resposta("o usuário", objeto({"usuario": ref("schemas/Usuario")}))},
+            SESSAO, etiqueta="conta")},
+        "/api/auth/password": {"post": _operacao(
+            "Trocar a senha (encerra as sessões)", USUARIO_ESCRITA, {200: _resposta("trocada", _mensagem_e())},
+            CORPO + SESSAO_ESCRITA, corpo(senha_atual=texto(), senha_nova=texto(8)), etiqueta="conta")},
+        "/api/auth/preferences": {"put": _operacao(
+            "Fuso horário, idioma e tema das páginas", USUARIO_ESCRITA,
+            {200: _resposta("salvas", objeto({"preferencias": ref("schemas/Preferencias")}))}, CORPO + SESSAO_ESCRITA,
+            objeto({"fuso_horario": texto(1, 64), "idioma": {"enum": list(IDIOMAS)}, "tema": {"enum": ["claro", "escuro"]}}),
+            etiqueta="conta")},
+        "/api/machines": {
+            "post": _operacao(
+                "Reivindicar uma máquina por código + segredo ou pelo link do QR", USUARIO_ESCRITA,
+                {201: _resposta("associada", maquina), 200: _resposta("já era sua", maquina)},
+                CORPO + SESSAO_ESCRITA + (404, 409),
+                objeto({"codigo": texto(), "segredo": texto(), "link": texto(), "nome_maquina": texto(1, 80)},
+                       ["nome_maquina"]), etiqueta="maquinas"),
+            "get": _operacao("Minhas máquinas", USUARIO,
+                             {200: _resposta("lista", objeto({"machines": lista_de(ref("schemas/Maquina"))}))},
+                             SESSAO, etiqueta="maquinas")},
+        "/api/machines/{maquina_id}": {
+            "get": _operacao("Uma máquina minha", USUARIO, {200: _resposta("a máquina", objeto({"maquina": ref("schemas/Maquina")}))},
+                             SESSAO + (404,), parametros=[MAQUINA_ID], etiqueta="maquinas"),
+            "delete": _operacao("Liberar a máquina (histórico e QR continuam válidos)", USUARIO_ESCRITA,
+                                {200: _resposta("liberada", _mensagem_e())}, SESSAO_ESCRITA + (404,),
+                                parametros=[MAQUINA_ID], etiqueta="maquinas")},
+        "/api/machines/{maquina_id}/start": {"post": _operacao(
+            "Partir dentro dos limites da máquina", USUARIO_ESCRITA, {202: _resposta("comando enviado", comando)},
+            CORPO + SESSAO_ESCRITA + (404, 409, 503), partida, [MAQUINA_ID], "comandos")},
+        "/api/machines/{maquina_id}/stop": {"post": _operacao(
+            "Parar", USUARIO_ESCRITA, {202: _resposta("comando enviado", comando)},
+            SESSAO_ESCRITA + (404, 409, 503), parametros=[MAQUINA_ID], etiqueta="comandos")},
+        "/api/machines/{maquina_id}/reset": {"post": _operacao(
+            "Parar e voltar aos parâmetros padrão", USUARIO_ESCRITA, {202: _resposta("comando enviado", comando)},
+            SESSAO_ESCRITA + (404, 409, 503), parametros=[MAQUINA_ID], etiqueta="comandos")},
+        "/api/machines/{maquina_id}/commands": {"get": _operacao(
+            "Comandos recentes e seu estado", USUARIO,
+            {200: _resposta("lista", objeto({"comandos": lista_de(ref("schemas/Comando"))}))}, (400,) + SESSAO + (404,),
+            parametros=[MAQUINA_ID, _limite(20, 100)], etiqueta="comandos")},
+        "/api/admin/machines": {"post": _operacao(
+            "Administradores: criar máquina e etiqueta (segredo e token só nesta resposta)", USUARIO_ESCRITA,
+            {201: _resposta("criada", objeto({"maquina": ref("schemas/Maquina"), "segredo": texto(),
+                                              "token_dispositivo": texto(), "link": texto(), "qrcode": texto()}))},
+            CORPO + SESSAO_ESCRITA + (503,), corpo(fabricante=texto(1, 80), modelo=texto(1, 80)), etiqueta="admin")},
+        "/api/admin/machines/{maquina_id}/limits": {"put": _operacao(
+            "Administradores: estreitar os limites de partida", USUARIO_ESCRITA,
+            {200: _resposta("limites salvos", objeto({"maquina": ref("schemas/Maquina")}))},
+            CORPO + SESSAO_ESCRITA + (404,), limites, [MAQUINA_ID], "admin")},
+        "/api/sensor-data": {"post": _operacao(
+            f"Dispositivo: uma leitura, ou um lote de até {LOTE_MAXIMO} em `leituras`", DISPOSITIVO,
+            {201: _resposta("recebida (ou lote recebido)", {"oneOf": [ref("schemas/LeituraRecebida"), ref("schemas/LoteRecebido")]}),
+             200: _resposta("já recebida antes", ref("schemas/LeituraRecebida"))},
+            CORPO + (401, 403, 404, 503), {"oneOf": [leitura_http, lote]}, etiqueta="telemetria")},
+        "/api/sensor-data/{maquina_id}": {"get": _operacao(
+            "Leituras, da mais nova para a mais antiga", USUARIO,
+            {200: _resposta("leituras", objeto({"maquina_id": texto(), "leituras": lista_de(ref("schemas/Leitura"))}))},
+            (400,) + SESSAO + (404,), parametros=[MAQUINA_ID, _limite(100, LIMITE_MAXIMO), *DESDE_ATE],
+            etiqueta="telemetria")},
+        "/api/sensor-data/{maquina_id}/serie": {"get": _operacao(
+            f"Série do gráfico: mínimo/média/máximo por intervalo, até {PONTOS_MAXIMOS} pontos", USUARIO,
+            {200: _resposta("série", ref("schemas/Serie"))}, (400,) + SESSAO + (404,),
+            parametros=[MAQUINA_ID, *DESDE_ATE, _param("pontos", "query", {"type": "integer", "minimum": 10,
+                                                                          "maximum": PONTOS_MAXIMOS})],
+            etiqueta="telemetria")},
+        "/api/sensor-data/{maquina_id}/export": {"get": _operacao(
+            "CSV das leituras de desde..ate (no máximo EXPORTACAO_DIAS_MAXIMOS dias), em fluxo", USUARIO,
+            {200: _resposta("CSV com cabeçalho", texto(), "text/csv")}, (400,) + SESSAO + (404,),
+            parametros=[MAQUINA_ID, *DESDE_ATE, _param("format", "query", {"enum": ["csv"]})], etiqueta="telemetria")},
+        "/api/manual-log": {"post": _operacao(
+            "Registrar manutenção manual", USUARIO_ESCRITA,
+            {201: _resposta("salvo", {"allOf": [ref("schemas/Registro"), objeto({"message": texto()})]})},
+            CORPO + SESSAO_ESCRITA + (404,), corpo(maquina_id=texto(), descricao=texto(1, 2000)), etiqueta="registros")},
+        "/api/manual-log/{maquina_id}": {"get": _operacao(
+            "Meus registros da máquina, do mais novo ao mais antigo", USUARIO,
+            {200: _resposta("registros", objeto({"registros": lista_de(ref("schemas/Registro"))}))},
+            SESSAO + (404,), parametros=[MAQUINA_ID], etiqueta="registros")},
+        "/api/eventos": {"get": _operacao(
+            "Server-Sent Events: o estado das minhas máquinas quando muda", USUARIO,
+            {200: _resposta("fluxo text/event-stream; o esquema é o de cada evento", ref("schemas/Evento"),
+                            "text/event-stream")}, SESSAO, etiqueta="maquinas")},
+    }
+
+
+@lru_cache(maxsize=1)
+def especificacao() -> dict:
+    """The whole OpenAPI 3.1 document (built once per process: it depends on constants only)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "DataButcher API", "version": "1",
+                 "description": "Monitoramento de máquinas industriais. Todo erro usa um envelope: "
+                                "`{\"error\": <motivo HTTP>, \"message\": <detalhe>, \"campo\": <campo>}`; "
+                                "a mensagem segue o idioma do usuário (pt-BR ou en)."},
+        "paths": _caminhos(),
+        "components": COMPONENTES,
+    }

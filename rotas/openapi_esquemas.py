@@ -1,0 +1,145 @@
+"""The reusable parts of the OpenAPI description: JSON Schema helpers, bodies, the error envelope, auth schemes.
+
+The schemas describe what the managers' `publico()` views and the routes really return
+(tests/test_fuzz_api.py checks every answer against them), and take their bounds and
+enumerations from nucleo/contrato.py, never from copies.
+"""
+from nucleo.contrato import (COMANDOS, ESTADOS_OPERACAO, IDIOMAS, LIMITES_PARTIDA_PADRAO, LIMITES_SENSORES,
+                             MAXIMO_SEQUENCIA, SENSORES)
+from nucleo.validacao import EPOCA_MS_MAXIMA
+from werkzeug.http import HTTP_STATUS_CODES
+
+from .seguranca import CABECALHO_CSRF, COOKIE_SESSAO
+
+DATA = {"type": "string", "format": "date-time"}
+ERROS = (400, 401, 403, 404, 409, 413, 415, 503)
+
+
+def ref(caminho) -> dict:
+    return {"$ref": f"#/components/{caminho}"}
+
+
+def texto(minimo=None, maximo=None, **extra) -> dict:
+    esquema = {"type": "string", **extra}
+    if minimo is not None:
+        esquema["minLength"] = minimo
+    if maximo is not None:
+        esquema["maxLength"] = maximo
+    return esquema
+
+
+def nulo_ou(esquema) -> dict:
+    """`esquema` or JSON null (OpenAPI 3.1 spells nullable as a type list)."""
+    return {"anyOf": [esquema, {"type": "null"}]}
+
+
+def lista_de(itens, minimo=None, maximo=None) -> dict:
+    esquema = {"type": "array", "items": itens}
+    if minimo is not None:
+        esquema["minItems"] = minimo
+    if maximo is not None:
+        esquema["maxItems"] = maximo
+    return esquema
+
+
+def objeto(propriedades, obrigatorios=None, minimo=None) -> dict:
+    """An object whose listed properties are all present in answers unless `obrigatorios` says which."""
+    esquema = {"type": "object", "properties": propriedades,
+               "required": list(propriedades) if obrigatorios is None else list(obrigatorios)}
+    if minimo is not None:
+        esquema["minProperties"] = minimo
+    return esquema
+
+
+def corpo(**propriedades) -> dict:
+    """A request body whose fields are all required."""
+    return objeto(propriedades)
+
+
+def _sensores(esquema_de):
+    return {sensor: esquema_de(sensor) for sensor in SENSORES}
+
+
+_NUMERO = {"type": "number"}
+_FAIXA_PARTIDA = lista_de(_NUMERO, 2, 2)
+PREFERENCIAS = objeto({"fuso_horario": texto(), "idioma": {"enum": list(IDIOMAS)}, "tema": texto()}, [])
+REGISTRO = objeto({"registro_id": texto(), "descricao": texto(), "timestamp": DATA})
+
+ESQUEMAS = {
+    "Erro": objeto({"error": texto(), "message": texto(), "campo": texto()}, ["error", "message"]),
+    "Usuario": objeto({"id": texto(), "nome_usuario": texto(), "empresa": texto(), "email": texto(),
+                       "papel": {"enum": ["operador", "admin"]}, "versao_sessao": {"type": "integer"},
+                       "preferencias": PREFERENCIAS}),
+    "Preferencias": PREFERENCIAS,
+    "Maquina": objeto({
+        "id": texto(), "fabricante": texto(), "modelo": texto(), "nome_maquina": nulo_ou(texto()),
+        "status": {"enum": list(ESTADOS_OPERACAO)}, "online": {"type": "boolean"},
+        "last_heartbeat": nulo_ou(DATA),
+        "ultima_leitura": nulo_ou(objeto({**_sensores(lambda _: _NUMERO), "timestamp": DATA})),
+        "configuracoes": objeto({campo: _NUMERO for campo in LIMITES_PARTIDA_PADRAO}, []),
+        "limites": objeto({campo: _FAIXA_PARTIDA for campo in LIMITES_PARTIDA_PADRAO}, [])}),
+    "Comando": objeto({
+        "comando_id": texto(), "comando": {"enum": list(COMANDOS)}, "parametros": {"type": "object"},
+        "estado": {"enum": ["enviado", "confirmado", "expirado", "falhou"]}, "criado_em": DATA, "expira_em": DATA,
+        "confirmado_em": nulo_ou(DATA)}),
+    "LeituraEntrada": objeto({
+        **_sensores(lambda sensor: {"type": "number", "minimum": LIMITES_SENSORES[sensor][0],
+                                    "maximum": LIMITES_SENSORES[sensor][1]}),
+        "ts": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": EPOCA_MS_MAXIMA}, DATA],
+               "description": "epoch em ms ou ISO 8601 com fuso; no máximo 5 minutos no futuro, não antes de 2000"},
+        "seq": {"type": "integer", "minimum": 0, "maximum": MAXIMO_SEQUENCIA}}, list(SENSORES)),
+    "Leitura": objeto({"sensor_data_id": texto(), "timestamp": DATA, "recebido_em": nulo_ou(DATA),
+                       "seq": nulo_ou({"type": "integer"}), "dados_sensor": objeto(_sensores(lambda _: _NUMERO))}),
+    "LeituraRecebida": objeto({"message": texto(), "sensor_data_id": texto(), "duplicada": {"const": True}},
+                              ["message", "sensor_data_id"]),
+    "LoteRecebido": objeto({
+        "message": texto(), "sensor_data_ids": lista_de(nulo_ou(texto())), "inseridas": {"type": "integer"},
+        "duplicadas": {"type": "integer"},
+        "recusadas": lista_de(objeto({"posicao": {"type": "integer"}, "campo": texto(), "message": texto()}))}),
+    "Serie": objeto({
+        "maquina_id": texto(), "desde": DATA, "ate": DATA, "fonte": {"enum": ["bruto", "minuto", "hora"]},
+        "largura_s": _NUMERO,
+        "pontos": lista_de(objeto({"t": DATA, "n": {"type": "integer"},
+                                   **_sensores(lambda _: nulo_ou(objeto({"min": _NUMERO, "med": _NUMERO,
+                                                                         "max": _NUMERO})))}))}),
+    "Registro": REGISTRO,
+    # One Server-Sent Event of /api/eventos (`: ping` comments and `retry:` carry no event).
+    "Evento": objeto({
+        "event": {"enum": ["maquinas", "sessao"]},
+        "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": {"anyOf": [
+            objeto({"maquinas": lista_de(ref("schemas/Maquina")), "removidas": lista_de(texto()),
+                    "completo": {"type": "boolean"}}),
+            {"const": "encerrada"}]}}}, ["event", "data"]),
+    "Saude": objeto({
+        "status": {"enum": ["healthy", "degraded"]}, "app": texto(),
+        "banco": objeto({"estado": {"enum": ["ok", "indisponivel"]}, "tipo": texto(),
+                         "reinicios": {"type": "integer", "minimum": 0}}, ["estado", "tipo"]),
+        "mqtt": objeto({"estado": {"enum": ["conectado", "desconectado", "desativado"]}, "broker": texto(),
+                        "embutido": {"type": "boolean"}}),
+        "ingestao": objeto({"fila": {"type": "integer"}, "banco_disponivel": {"type": "boolean"}},
+                           ["fila", "banco_disponivel"]) | {"additionalProperties": {"type": "integer"}},
+        # Embedded store only: the last pass of the retention job (nucleo/retencao.py).
+        "retencao": objeto({"execucao": nulo_ou(DATA), "duracao_s": nulo_ou({"type": "number"}),
+                            "apagadas_brutas": {"type": "integer"}, "apagados_agregados": {"type": "integer"},
+                            "intervalo_s": {"type": "integer"}, "atrasada_s": {"type": "number"}})},
+        ["status", "app", "banco", "mqtt", "ingestao"]),
+}
+
+AUTENTICACAO = {
+    "usuarioJWT": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                   "description": "token de POST /api/auth/login"},
+    "sessaoCookie": {"type": "apiKey", "in": "cookie", "name": COOKIE_SESSAO,
+                     "description": "cookie HttpOnly das páginas; escritas pedem também o cabeçalho CSRF"},
+    "csrf": {"type": "apiKey", "in": "header", "name": CABECALHO_CSRF,
+             "description": "token CSRF da sessão (meta csrf-token das páginas)"},
+    "tokenDispositivo": {"type": "http", "scheme": "bearer",
+                         "description": "token do dispositivo, mostrado uma vez ao criar a máquina"},
+}
+
+COMPONENTES = {
+    "schemas": ESQUEMAS,
+    "responses": {f"Erro{status}": {"description": HTTP_STATUS_CODES[status],
+                                    "content": {"application/json": {"schema": ref("schemas/Erro")}}}
+                  for status in ERROS},
+    "securitySchemes": AUTENTICACAO,
+}
