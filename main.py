@@ -107,6 +107,12 @@ def criar_parser() -> argparse.ArgumentParser:
     p.add_argument("--forcar", action="store_true",
                    help="trocar mesmo se a máquina tiver dono (ele continua com ela; só a etiqueta antiga deixa de valer)")
 
+    banco = _grupo(comandos, "banco", "o banco de dados")
+    p = _comando(banco, "estimativa", "quanto disco a planta ocupa no banco embutido e quando passar ao MongoDB",
+                 c.banco_estimativa)
+    p.add_argument("--maquinas", type=_inteiro_entre(0, 100_000), help="quantas máquinas (padrão: as cadastradas)")
+    p.add_argument("--hz", type=_positivo, default=1.0, help="leituras por segundo de cada máquina (padrão 1)")
+
     p = _comando(comandos, "simular", "simular máquinas enviando telemetria (MQTT ou HTTP)", c.simular)
     p.add_argument("--maquinas", type=_inteiro_entre(1, 5000), default=10, help="quantas máquinas (padrão 10); reaproveita as de DATA_DIR/simulador.json")
     p.add_argument("--intervalo", type=_positivo, default=1.0, help="segundos entre leituras de cada máquina (padrão 1)")

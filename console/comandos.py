@@ -3,8 +3,10 @@
 Every one calls the use cases of nucleo/ (or a manager for a plain read), so a rule fixed there
 holds here too. Refusals are domain errors, printed in pt-BR by main.py.
 """
+from pathlib import Path
+
 from MongoDB.erros import DadosInvalidos, ErroDominio, MaquinaNaoEncontrada
-from nucleo import contas, maquinas, validacao
+from nucleo import capacidade, contas, maquinas, validacao
 
 from .terminal import sim_ou_nao
 
@@ -151,4 +153,21 @@ def simular(con, args):
         falhas=args.falhas, iniciadas=args.iniciadas, relatar=con.escrever)
     con.escrever("Simulando; Ctrl+C encerra." if args.duracao is None else f"Simulando por {args.duracao:g}s.")
     con.escrever(resumo_final(simulador.rodar(args.duracao)))
+    return OK
+
+
+def banco_estimativa(con, args):
+    """Disk at steady state for this plant on the embedded store, and whether it should move to MongoDB."""
+    quantas = args.maquinas if args.maquinas is not None else len(con.servicos.maquinas.listar_todas())
+    estimativa = capacidade.estimar(quantas, args.hz, con.cfg["RETENCAO_DIAS_BRUTOS"], con.cfg["RETENCAO_DIAS_AGREGADOS"])
+    pasta = Path(con.cfg["DATA_DIR"])
+    hoje = sum(arquivo.stat().st_size for arquivo in pasta.glob("databutcher.db*"))
+    con.escrever(f"Pasta de dados: {pasta} ({hoje / 1e9:.2f} GB hoje)")
+    con.escrever(f"{quantas} máquinas × {args.hz:g} leitura/s, leituras guardadas por "
+                 f"{con.cfg['RETENCAO_DIAS_BRUTOS']} dias e agregados por {con.cfg['RETENCAO_DIAS_AGREGADOS']} dias:")
+    con.escrever(f"  {estimativa.leituras_guardadas:,} leituras guardadas, cerca de {estimativa.disco_bytes / 1e9:.1f} GB em disco")
+    if estimativa.cabe_no_embutido:
+        con.escrever("  Cabe no banco embutido (docs/dados.md, \"How far the embedded store goes\").")
+    else:
+        con.escrever(f"  Use um MongoDB (MONGO_URI): {estimativa.motivo}.")
     return OK

@@ -428,3 +428,11 @@ def test_maquina_criada_por_um_processo_aparece_no_seguinte_e_nenhum_servidor_fi
         assert (tmp_path / "databutcher.db").exists()
     finally:
         assert _processos_com(str(tmp_path)) == []
+
+
+def test_banco_estimativa_diz_quanto_disco_a_planta_ocupa_e_quando_passar_ao_mongodb(console, cfg, tmp_path):
+    cfg.update(DATA_DIR=str(tmp_path), RETENCAO_DIAS_BRUTOS=35, RETENCAO_DIAS_AGREGADOS=730)
+    codigo, pequena = console("banco", "estimativa", "--maquinas", "10")
+    assert codigo == 0 and "30,240,000 leituras guardadas" in pequena and "Cabe no banco embutido" in pequena
+    codigo, grande = console("banco", "estimativa", "--maquinas", "300")
+    assert codigo == 0 and "Use um MongoDB (MONGO_URI)" in grande
