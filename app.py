@@ -71,7 +71,7 @@ def registrar_servicos(app, mongo_client):
 
 
 def registrar_tarefas(app):
-    """The periodic jobs: the embedded store's retention (it has no TTL indexes) and its watcher."""
+    """The periodic jobs: the embedded store's retention (it has no TTL indexes) and watcher, the offline check."""
     servicos = app.extensions["databutcher"]
     app.extensions["retencao"] = None
     tarefas = []
@@ -84,6 +84,10 @@ def registrar_tarefas(app):
         atexit.register(retencao.parar)
     if servicos.bd.banco_embutido is not None:
         tarefas.append(TarefaPeriodica("vigia-banco-embutido", 0.5, servicos.bd.banco_embutido.reanimar))
+    if app.config["ALARMES_ATIVOS"]:
+        # Silent machines raise `offline` although no message arrives (nucleo/motor_alarmes.py).
+        tarefas.append(TarefaPeriodica("vigia-offline", app.config["VIGIA_INTERVALO_S"],
+                                       servicos.motor_alarmes.verificar_offline))
     for tarefa in tarefas:
         atexit.register(tarefa.iniciar().parar)
 

@@ -15,7 +15,7 @@ from urllib.parse import quote_plus
 
 from dotenv import load_dotenv
 
-from nucleo.contrato import FUSO_PADRAO
+from nucleo.contrato import FUSO_PADRAO, ZONAS_VIBRACAO_PADRAO
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,21 @@ def _booleano(ambiente, chave, padrao):
     if valor is None:
         return padrao
     return valor.lower() in {"1", "true", "sim", "yes", "on"}
+
+
+def _zonas_vibracao(ambiente):
+    """VIBRACAO_ZONAS as {classe: (A, B, C)} in mm/s, merged over the ISO 10816-3 defaults."""
+    bruto = _texto(ambiente, "VIBRACAO_ZONAS")
+    if bruto is None:
+        return dict(ZONAS_VIBRACAO_PADRAO)
+    try:
+        dados = json.loads(bruto)
+        zonas = {str(classe): tuple(float(limite) for limite in limites) for classe, limites in dados.items()}
+    except (ValueError, TypeError, AttributeError):
+        raise ConfiguracaoInvalida('VIBRACAO_ZONAS deve ser JSON {"classe": [A, B, C]} em mm/s') from None
+    if any(len(limites) != 3 or list(limites) != sorted(limites) for limites in zonas.values()):
+        raise ConfiguracaoInvalida("VIBRACAO_ZONAS: cada classe tem três limites crescentes (zonas A, B e C)")
+    return dict(ZONAS_VIBRACAO_PADRAO) | zonas
 
 
 def _caminho(ambiente, chave, padrao) -> Path:
@@ -154,6 +169,11 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "RETENCAO_INTERVALO_S": _inteiro(ambiente, "RETENCAO_INTERVALO_S", 600),
         "COMMAND_TTL_SECONDS": _inteiro(ambiente, "COMMAND_TTL_SECONDS", 30),
         "TIMEZONE": _texto(ambiente, "TIMEZONE", FUSO_PADRAO),
+        # Alarms: the engine (off only for benchmarks that measure ingest without it), the offline check,
+        # and the vibration zone edges per machine class (JSON {"classe": [A, B, C]}; nucleo/contrato.py).
+        "ALARMES_ATIVOS": _booleano(ambiente, "ALARMES_ATIVOS", True),
+        "VIGIA_INTERVALO_S": _inteiro(ambiente, "VIGIA_INTERVALO_S", 5),
+        "VIBRACAO_ZONAS": _zonas_vibracao(ambiente),
         "SSE_INTERVALO_S": _inteiro(ambiente, "SSE_INTERVALO_S", 2),
         "SSE_VIDA_MAXIMA_S": _inteiro(ambiente, "SSE_VIDA_MAXIMA_S", 600),
         "MAX_CONTENT_LENGTH": _inteiro(ambiente, "MAX_CONTENT_LENGTH", 64 * 1024),

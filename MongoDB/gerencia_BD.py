@@ -32,6 +32,9 @@ REGISTROS_MANUAIS = "registros_manuais"
 COMANDOS = "comandos"
 AGREGADOS_MINUTO = "agregados_minuto"
 AGREGADOS_HORA = "agregados_hora"
+ALARMES = "alarmes"
+ESTADOS_REGRA = "estados_regra"
+MODELOS = "modelos"
 
 
 def agora_utc() -> datetime:
@@ -102,6 +105,10 @@ class GerenciadorBD:
         self.db[COMANDOS].create_index([("maquina_id", ASCENDING), ("criado_em", DESCENDING)])
         for rollup in (AGREGADOS_MINUTO, AGREGADOS_HORA):
             self.db[rollup].create_index("chave")  # `_id` is "<maquina_id>:<inicio>", `chave` the same, for ranges
+        self.db[ALARMES].create_index("chave_aberta", unique=True)  # one open alarm per machine and type
+        self.db[ALARMES].create_index("chave_usuario")
+        self.db[ALARMES].create_index("chave_maquina")
+        self.db[ALARMES].create_index("aberto_usuario")
 
     def aplicar_retencao(self, dias_brutos, dias_agregados):
         """MongoDB: TTL indexes, raw readings expiring sooner than rollups (a changed period is applied in

@@ -98,6 +98,10 @@ class GerenciaAgregados:
                        {s: (doc[f"soma_{s}"], doc[f"min_{s}"], doc[f"max_{s}"]) for s in self.sensores})
             inicio_ms = ate_ms
 
+    def baldes_minuto(self, maquina_id, desde, ate):
+        """The machine's minute buckets in [desde, ate], oldest first, as (start ms, readings, {sensor: (sum, min, max)})."""
+        return self._de_baldes(self.minuto, maquina_id, _ms(desde), _ms(ate))
+
     def maquinas(self):
         """Every machine with stored buckets (removed machines too): one indexed seek each."""
         return maquinas_nas_chaves(self.minuto, "chave")

@@ -45,14 +45,25 @@ class GerenciaMaquinas:
         self._tokens = {}  # maquina_id -> (token_hash, valid until on `relogio`)
 
     # ---- views -------------------------------------------------------------
+    def timeout_s(self, doc) -> int:
+        """Seconds of silence after which this machine is offline: its own, else HEARTBEAT_TIMEOUT."""
+        return doc.get("timeout_s") or int(self.heartbeat_timeout.total_seconds())
+
     def esta_online(self, doc, agora=None) -> bool:
-        """Online = a message within HEARTBEAT_TIMEOUT and no Last Will since that message."""
+        """Online = a message within the machine's timeout and no Last Will since that message."""
         visto = ler_carimbo(doc.get("last_heartbeat"))
         desconectada = ler_carimbo(doc.get("desconectada_em"))
         if visto is None or (desconectada is not None and desconectada >= visto):
             return False
         agora = agora or agora_utc()
-        return agora - visto <= self.heartbeat_timeout
+        return (agora - visto).total_seconds() <= self.timeout_s(doc)
+
+    def sem_dados_recentes(self, doc, agora=None) -> bool:
+        """Online, but its last reading is older than 3 of its usual intervals: its values are not live."""
+        ultima, intervalo = doc.get("ultima_leitura") or {}, doc.get("intervalo_s")
+        if not intervalo or ultima.get("timestamp") is None or not self.esta_online(doc, agora):
+            return False
+        return ((agora or agora_utc()) - ultima["timestamp"]).total_seconds() > 3 * intervalo
 
     def publico(self, doc, agora=None) -> dict:
         """The machine as its owner sees it: never the secret or token hashes."""
@@ -67,6 +78,10 @@ class GerenciaMaquinas:
             "ultima_leitura": doc.get("ultima_leitura"),
             "configuracoes": doc.get("configuracoes") or dict(self.configuracao_padrao),
             "limites": {campo: list(faixa) for campo, faixa in self._limites(doc).items()},
+            "timeout_s": self.timeout_s(doc),
+            "intervalo_s": doc.get("intervalo_s"),
+            "sem_dados_recentes": self.sem_dados_recentes(doc, agora),
+            "classe_vibracao": doc.get("classe_vibracao"),
         }
 
     def _limites(self, doc) -> dict:
@@ -230,12 +245,28 @@ class GerenciaMaquinas:
             campos = {"status": estado, "last_heartbeat": carimbo(agora)}
         return self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": campos}).matched_count == 1
 
-    def registrar_atividade(self, maquina_id, agora, ultima_leitura=None):
-        """Heartbeat from telemetry, with the latest values for the dashboard."""
+    def registrar_atividade(self, maquina_id, agora, ultima_leitura=None, intervalo_s=None):
+        """Heartbeat from telemetry, with the latest values for the dashboard and the usual interval
+        between readings (how the pages tell values that stopped coming)."""
         campos = {"last_heartbeat": carimbo(agora)}
         if ultima_leitura is not None:
             campos["ultima_leitura"] = ultima_leitura
+        if intervalo_s:
+            campos["intervalo_s"] = round(intervalo_s, 3)
         self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": campos})
+
+    def listar_para_vigia(self) -> list:
+        """Every machine with what the offline check needs (one query for the whole plant)."""
+        return list(self.colecao.find({}, {"last_heartbeat": 1, "desconectada_em": 1, "timeout_s": 1,
+                                           "id_usuario": 1, "nome_maquina": 1, "fabricante": 1, "modelo": 1}))
+
+    def ajustar(self, maquina_id, usuario_id, campos) -> dict:
+        """The owner's settings of a machine (validated by the caller): rules, name, timeout, vibration class."""
+        doc = self.colecao.find_one_and_update({"_id": self._oid(maquina_id), "id_usuario": usuario_id},
+                                               {"$set": campos}, return_document=ReturnDocument.AFTER)
+        if doc is None:
+            raise MaquinaNaoEncontrada()
+        return doc
 
     @staticmethod
     def _oid(maquina_id):

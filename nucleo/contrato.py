@@ -44,3 +44,28 @@ MAXIMO_SEQUENCIA = 2**32 - 1
 FUSO_PADRAO = "America/Sao_Paulo"
 IDIOMA_PADRAO = "pt-BR"
 IDIOMAS = ("pt-BR", "en")
+
+# Alarm severities, most severe first: one order everywhere (API, pages, sorting, notifications), ISA-18.2 style.
+SEVERIDADES = ("critica", "alta", "media", "baixa")
+
+# The rules a machine has when neither its owner nor the admins (per model) chose any.
+REGRAS_PADRAO = [
+    {"sensor": "temperatura", "maximo": 80.0, "minimo": None, "duracao_s": 10, "leituras_seguidas": None,
+     "histerese": 5.0, "severidade": "alta"},
+]
+
+# ISO 10816-3 vibration zones (velocity RMS, mm/s): the upper edges of zones A, B and C per machine
+# class; above C is zone D. Published tables differ (ISO 20816 superseded it), so these are settings
+# (VIBRACAO_ZONAS) and each machine may name its class.
+ZONAS_VIBRACAO_PADRAO = {
+    "media_rigida": (1.4, 2.8, 4.5),     # group 2 (15–300 kW), rigid foundation: the default
+    "media_flexivel": (2.3, 4.5, 7.1),   # group 2, flexible foundation
+    "grande_rigida": (2.3, 4.5, 7.1),    # group 1 (300 kW–50 MW), rigid foundation
+    "grande_flexivel": (3.5, 7.1, 11.0),  # group 1, flexible foundation
+}
+CLASSE_VIBRACAO_PADRAO = "media_rigida"
+# Zone C raises `media`, zone D `critica`; a zone alarm needs 10 s in the zone and clears 0.2 mm/s below its edge.
+SEVERIDADE_ZONA = {"c": "media", "d": "critica"}
+DURACAO_ZONA_S = 10
+HISTERESE_ZONA = 0.2
+SEVERIDADE_OFFLINE = "alta"

@@ -78,9 +78,12 @@ class Gravador:
     is called for status messages, in queue order with the readings."""
 
     def __init__(self, telemetria, agregados, maquinas, aplicar_estado, capacidade=50_000, lote_maximo=500,
-                 intervalo_atividade_s=5.0, intervalo_agregados_s=10.0, contadores=None, relogio=time.monotonic):
+                 intervalo_atividade_s=5.0, intervalo_agregados_s=10.0, contadores=None, relogio=time.monotonic,
+                 avaliador=None):
         self.telemetria, self.agregados, self.maquinas = telemetria, agregados, maquinas
         self.aplicar_estado = aplicar_estado
+        # Judges what was just stored (the alarm engine): `avaliar(guardadas, falaram)`, `descarregar(forcar)`.
+        self.avaliador = avaliador
         self.fila = queue.Queue(maxsize=capacidade)
         self.lote_maximo = lote_maximo
         self.intervalo_atividade_s, self.intervalo_agregados_s = intervalo_atividade_s, intervalo_agregados_s
@@ -93,6 +96,7 @@ class Gravador:
         self._parando = threading.Event()
         self._atividade_gravada, self._atividade_pendente = {}, {}
         self._conhecidas = {}  # maquina_id -> when it was last seen in `maquinas` (relogio)
+        self._intervalos = {}  # maquina_id -> (ms of its last reading, smoothed ms between readings)
         self._parciais = {}
         self._agregados_gravados_em = relogio()
 
@@ -208,12 +212,13 @@ class Gravador:
                for maquina_id, leitura, recebido_em in guardadas], self._parciais)
         for maquina_id, leitura, recebido_em in guardadas:
             ultima = dict(leitura["dados_sensor"], timestamp=leitura["ts"] or recebido_em)
-            self._atividade_pendente[maquina_id] = (recebido_em, ultima)
+            self._atividade_pendente[maquina_id] = (recebido_em, ultima, self._intervalo(maquina_id, ultima["timestamp"]))
         self._contar("gravadas", len(guardadas))
         self._contar("duplicadas", len(itens) - len(guardadas))
         for pedido in validos:
             if pedido.estado is not None:
                 self.aplicar_estado(pedido.maquina_id, pedido.estado, pedido.recebido_em)
+        self._avaliar(guardadas, {p.maquina_id for p in validos if p.leituras or p.estado not in (None, "offline")})
         # Before answering: a caller that reads its machine right after sees the new values.
         self._gravar_pendencias(forcar=False)
         inicio = 0
@@ -238,21 +243,46 @@ class Gravador:
         self._conhecidas.update({maquina_id: agora for maquina_id in existentes})
         return duvidas - existentes
 
+    def _avaliar(self, guardadas, falaram):
+        """Hand the batch to the alarm engine; its failure never costs a stored reading."""
+        if self.avaliador is None or not (guardadas or falaram):
+            return
+        try:
+            self.avaliador.avaliar(guardadas, falaram)
+        except Exception:
+            self._contar("avaliacoes_falhas")
+            log.exception("Falha ao avaliar os alarmes de um lote de %d leituras", len(guardadas))
+
+    def _intervalo(self, maquina_id, momento):
+        """The machine's usual seconds between readings, smoothed over the last ones (None until known)."""
+        agora_ms = int(momento.timestamp() * 1000)
+        anterior_ms, suave_ms = self._intervalos.get(maquina_id, (None, None))
+        if anterior_ms is not None and 0 < agora_ms - anterior_ms < 3_600_000:
+            passo = agora_ms - anterior_ms
+            suave_ms = passo if suave_ms is None else 0.8 * suave_ms + 0.2 * passo
+        self._intervalos[maquina_id] = (agora_ms, suave_ms)
+        return None if suave_ms is None else suave_ms / 1000
+
     def _gravar_pendencias(self, forcar):
         self._gravar_atividade(forcar)
         self._gravar_agregados(forcar)
+        if self.avaliador is not None:
+            try:
+                self.avaliador.descarregar(forcar)
+            except Exception:
+                log.exception("Falha ao gravar as repetições dos alarmes")
 
     def _gravar_atividade(self, forcar):
         """Write heartbeat + latest values for machines not written in the last `intervalo_atividade_s`."""
         agora = self.relogio()
         for maquina_id in list(self._atividade_pendente):
             if forcar or agora - self._atividade_gravada.get(maquina_id, float("-inf")) >= self.intervalo_atividade_s:
-                momento, ultima = self._atividade_pendente.pop(maquina_id)
+                momento, ultima, intervalo = pendente = self._atividade_pendente.pop(maquina_id)
                 try:
-                    self.maquinas.registrar_atividade(maquina_id, momento, ultima)
+                    self.maquinas.registrar_atividade(maquina_id, momento, ultima, intervalo)
                     self._atividade_gravada[maquina_id] = agora
                 except Exception:
-                    self._atividade_pendente.setdefault(maquina_id, (momento, ultima))
+                    self._atividade_pendente.setdefault(maquina_id, pendente)
                     log.exception("Falha ao gravar atividade de %s", maquina_id)
 
     def _gravar_agregados(self, forcar):

@@ -86,3 +86,31 @@ def reivindicar(servicos, usuario_id, nome_maquina, codigo=None, segredo=None, l
     codigo, segredo = ler_pedido_de_reivindicacao(codigo, segredo, link)
     nome = validacao.texto(nome_maquina, "nome_maquina", NOME_MAXIMO)
     return servicos.maquinas.reivindicar(codigo, segredo, usuario_id, nome)
+
+
+TIMEOUT_MINIMO_S, TIMEOUT_MAXIMO_S = 5, 86_400
+AJUSTES = ("nome_maquina", "timeout_s", "classe_vibracao")
+
+
+def ajustar(servicos, maquina_id, usuario_id, dados) -> dict:
+    """The owner's settings of a machine: its name, its own offline timeout, its vibration class (ISO 10816-3)."""
+    if not isinstance(dados, dict):
+        raise DadosInvalidos("corpo_nao_objeto")
+    for campo in dados:
+        if campo not in AJUSTES:
+            raise DadosInvalidos("campo_desconhecido", campo)
+    if not dados:
+        raise DadosInvalidos("nada_a_ajustar", aceitos=", ".join(AJUSTES))
+    campos = {}
+    if "nome_maquina" in dados:
+        campos["nome_maquina"] = validacao.texto(dados["nome_maquina"], "nome_maquina", NOME_MAXIMO)
+    if "timeout_s" in dados:
+        campos["timeout_s"] = (None if dados["timeout_s"] is None
+                               else validacao.inteiro(dados["timeout_s"], "timeout_s", TIMEOUT_MINIMO_S, TIMEOUT_MAXIMO_S))
+    if "classe_vibracao" in dados:
+        classe = dados["classe_vibracao"]
+        campos["classe_vibracao"] = (None if classe is None else
+                                     validacao.um_de(classe, servicos.motor_alarmes.zonas_por_classe, "classe_vibracao"))
+    doc = servicos.maquinas.ajustar(maquina_id, usuario_id, campos)
+    servicos.motor_alarmes.esquecer(maquina_id)
+    return servicos.maquinas.publico(doc)

@@ -136,6 +136,26 @@ MENSAGENS = {
         "(ela continua com o dono)",
         "Machine {maquina_id} belongs to user {dono}; use --forcar to change its secret anyway (the owner keeps it)"),
 
+    # ---- alarms
+    "alarme_nao_encontrado": ("Alarme não encontrado",
+                              "Alarm not found"),
+    "regras_lista": ("'regras' deve ser uma lista de até {maximo} regras",
+                     "'regras' must be a list of up to {maximo} rules"),
+    "regra_nao_objeto": ("A regra deve ser um objeto JSON",
+                         "A rule must be a JSON object"),
+    "regra_repetida": ("Já existe uma regra para este sensor",
+                       "There is already a rule for this sensor"),
+    "regra_sem_limite": ("Informe 'maximo', 'minimo' ou ambos",
+                         "Give 'maximo', 'minimo' or both"),
+    "regra_limites_invertidos": ("'minimo' deve ser menor que 'maximo'",
+                                 "'minimo' must be below 'maximo'"),
+    "regra_duracao_ou_leituras": ("Use 'duracao_s' ou 'leituras_seguidas', não os dois",
+                                  "Use 'duracao_s' or 'leituras_seguidas', not both"),
+    "campo_desconhecido": ("Campo desconhecido: '{campo}'",
+                           "Unknown field: '{campo}'"),
+    "nada_a_ajustar": ("Informe ao menos um campo: {aceitos}",
+                       "Give at least one field: {aceitos}"),
+
     # ---- accounts and sessions
     "usuario_nao_encontrado": ("Usuário não encontrado",
                                "User not found"),

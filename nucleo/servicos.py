@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from functools import partial
 
 from MongoDB.gerencia_agregados import GerenciaAgregados
+from MongoDB.gerencia_alarmes import GerenciaAlarmes
 from MongoDB.gerencia_comandos import GerenciaComandos
+from MongoDB.gerencia_estados_regra import GerenciaEstadosRegra
 from MongoDB.gerencia_maquinas import GerenciaMaquinas
+from MongoDB.gerencia_modelos import GerenciaModelos
 from MongoDB.gerencia_registros import GerenciaRegistros
 from MongoDB.gerencia_telemetria import GerenciaTelemetria
 from MongoDB.gerencia_usuario import GerenciaUsuario
 from MongoDB.migracao import migrar_leituras_antigas
 
 from . import contrato
+from .motor_alarmes import MotorAlarmes
 from .contadores import Contadores
 from .estados import aplicar_estado
 from .gravador import Gravador
@@ -32,6 +36,9 @@ class Servicos:
     agregados: GerenciaAgregados
     registros: GerenciaRegistros
     comandos: GerenciaComandos
+    alarmes: GerenciaAlarmes
+    modelos: GerenciaModelos
+    motor_alarmes: MotorAlarmes
     gravador: Gravador
 
     def encerrar(self):
@@ -49,14 +56,20 @@ def criar_servicos(bd, cfg, contadores=None) -> Servicos:
     comandos = GerenciaComandos(bd, contrato.ESTADO_ESPERADO)
     telemetria = GerenciaTelemetria(bd, contrato.SENSORES, guardar_data=bd.guarda_datas)
     agregados = GerenciaAgregados(bd, telemetria, guardar_data=bd.guarda_datas)
+    alarmes, modelos = GerenciaAlarmes(bd), GerenciaModelos(bd)
+    motor = MotorAlarmes(maquinas, alarmes, GerenciaEstadosRegra(bd), modelos,
+                         cfg.get("VIBRACAO_ZONAS") or contrato.ZONAS_VIBRACAO_PADRAO,
+                         intervalo_s=cfg.get("GRAVACAO_ATIVIDADE_S", 5))
     gravador = Gravador(telemetria, agregados, maquinas, partial(aplicar_estado, maquinas, comandos),
                         capacidade=cfg.get("FILA_GRAVACAO", 50_000),
                         intervalo_atividade_s=cfg.get("GRAVACAO_ATIVIDADE_S", 5),
-                        intervalo_agregados_s=cfg.get("GRAVACAO_AGREGADOS_S", 10), contadores=contadores)
+                        intervalo_agregados_s=cfg.get("GRAVACAO_AGREGADOS_S", 10), contadores=contadores,
+                        avaliador=motor if cfg.get("ALARMES_ATIVOS", True) else None)
     return Servicos(bd=bd, cfg=cfg, contadores=contadores,
                     usuarios=GerenciaUsuario(bd, preferencias, cfg.get("BCRYPT_ROUNDS", 12)),
                     maquinas=maquinas, telemetria=telemetria, agregados=agregados,
-                    registros=GerenciaRegistros(bd), comandos=comandos, gravador=gravador)
+                    registros=GerenciaRegistros(bd), comandos=comandos, alarmes=alarmes, modelos=modelos,
+                    motor_alarmes=motor, gravador=gravador)
 
 
 def preparar_banco(servicos):

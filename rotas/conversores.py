@@ -21,3 +21,4 @@ class IdMaquina(BaseConverter):
 
 def registrar_conversores(app):
     app.url_map.converters["id_maquina"] = IdMaquina
+    app.url_map.converters["id_alarme"] = IdMaquina  # an alarm id is an ObjectId too: same rule

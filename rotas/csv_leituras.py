@@ -1,4 +1,4 @@
-"""Readings as CSV lines, one at a time, for the history export."""
+"""CSV for the exports, one line at a time (nothing sits in memory): readings here, and the shared writer."""
 import csv
 import io
 
@@ -10,8 +10,8 @@ CABECALHO = ["timestamp_utc", "horario_local", "tensao_V", "vibracao_mm_s", "tem
              "recebido_em_utc"]
 
 
-def csv_leituras(leituras, fuso):
-    """Yield the header and one CSV line per reading; `fuso` gives the operator's local time column."""
+def linhas_csv(cabecalho, linhas):
+    """Yield `cabecalho` and then each row of `linhas` as CSV text; closing this closes `linhas` too."""
     buffer = io.StringIO()
     escritor = csv.writer(buffer)
 
@@ -22,14 +22,29 @@ def csv_leituras(leituras, fuso):
         buffer.truncate()
         return texto
 
-    yield "\ufeff" + linha(CABECALHO)  # BOM: spreadsheet programs then read the accents right
+    yield "\ufeff" + linha(cabecalho)  # BOM: spreadsheet programs then read the accents right
     try:
-        for doc in leituras:
-            sensores = doc["dados_sensor"]
-            yield linha([iso(doc["timestamp"]), doc["timestamp"].astimezone(fuso).isoformat(timespec="seconds"),
-                         *[sensores[s] for s in SENSORES], "" if doc.get("seq") is None else doc["seq"],
-                         iso(doc["recebido_em"]) if doc.get("recebido_em") else ""])
+        for campos in linhas:
+            yield linha(campos)
     finally:
-        # The client left mid-stream: close the readings' generator now, so its cursor and queries stop here.
-        if hasattr(leituras, "close"):
-            leituras.close()
+        # The client left mid-stream: close the source now, so its cursor and queries stop here.
+        if hasattr(linhas, "close"):
+            linhas.close()
+
+
+def csv_leituras(leituras, fuso):
+    """The history export: one line per reading; `fuso` gives the operator's local time column."""
+    def campos(doc):
+        sensores = doc["dados_sensor"]
+        return [iso(doc["timestamp"]), doc["timestamp"].astimezone(fuso).isoformat(timespec="seconds"),
+                *[sensores[s] for s in SENSORES], "" if doc.get("seq") is None else doc["seq"],
+                iso(doc["recebido_em"]) if doc.get("recebido_em") else ""]
+
+    def linhas():
+        try:
+            for doc in leituras:
+                yield campos(doc)
+        finally:
+            if hasattr(leituras, "close"):
+                leituras.close()
+    return linhas_csv(CABECALHO, linhas())

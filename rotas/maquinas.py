@@ -37,6 +37,13 @@ def detalhar(maquina_id):
     return jsonify({"maquina": maquinas.publico(maquinas.buscar_do_usuario(maquina_id, g.usuario["id"]))})
 
 
+@bp.patch("/machines/<id_maquina:maquina_id>")
+@token_required
+def ajustar(maquina_id):
+    """The owner's settings: `nome_maquina`, `timeout_s` (offline after this silence), `classe_vibracao`."""
+    return jsonify({"maquina": casos.ajustar(servicos(), maquina_id, g.usuario["id"], corpo_json())})
+
+
 @bp.delete("/machines/<id_maquina:maquina_id>")
 @token_required
 def liberar(maquina_id):

@@ -8,10 +8,10 @@ from functools import lru_cache
 
 from MongoDB.gerencia_agregados import PONTOS_MAXIMOS
 from MongoDB.gerencia_telemetria import LIMITE_MAXIMO
-from nucleo.contrato import IDIOMAS, LIMITES_PARTIDA_PADRAO, LOTE_MAXIMO
+from nucleo.contrato import IDIOMAS, LIMITES_PARTIDA_PADRAO, LOTE_MAXIMO, SEVERIDADES
 from nucleo.validacao import ID_MAQUINA
 
-from .openapi_esquemas import COMPONENTES, corpo, lista_de, objeto, ref, texto
+from .openapi_esquemas import COMPONENTES, corpo, lista_de, nulo_ou, objeto, ref, texto
 
 INSTANTE = {"type": "string", "description": "ISO 8601 com fuso (ex.: 2026-05-01T08:00:00-03:00) ou epoch em ms"}
 USUARIO = [{"usuarioJWT": []}, {"sessaoCookie": []}]
@@ -28,6 +28,10 @@ def _param(nome, onde, esquema, descricao="", obrigatorio=False):
 MAQUINA_ID = _param("maquina_id", "path", {"type": "string", "pattern": ID_MAQUINA.pattern},
                     "24 dígitos hexadecimais (maiúsculas ou minúsculas)")
 DESDE_ATE = [_param("desde", "query", INSTANTE, "início do intervalo"), _param("ate", "query", INSTANTE, "fim do intervalo")]
+ALARME_ID = _param("alarme_id", "path", {"type": "string", "pattern": ID_MAQUINA.pattern}, "24 dígitos hexadecimais")
+FILTROS_ALARMES = [_param("maquina_id", "query", {"type": "string", "pattern": ID_MAQUINA.pattern}),
+                   _param("estado", "query", {"enum": ["ativo", "normalizado"]}),
+                   _param("severidade", "query", {"enum": list(SEVERIDADES)}), *DESDE_ATE]
 
 
 def _limite(padrao, maximo):
@@ -120,9 +124,47 @@ def _caminhos():
         "/api/machines/{maquina_id}": {
             "get": _operacao("Uma máquina minha", USUARIO, {200: _resposta("a máquina", objeto({"maquina": ref("schemas/Maquina")}))},
                              SESSAO + (404,), parametros=[MAQUINA_ID], etiqueta="maquinas"),
+            "patch": _operacao("Ajustes do dono: nome, tempo até offline, classe de vibração", USUARIO_ESCRITA,
+                               {200: _resposta("ajustada", objeto({"maquina": ref("schemas/Maquina")}))},
+                               CORPO + SESSAO_ESCRITA + (404,),
+                               objeto({"nome_maquina": texto(1, 80), "timeout_s": nulo_ou({"type": "integer", "minimum": 5,
+                                                                                           "maximum": 86_400}),
+                                       "classe_vibracao": nulo_ou(texto())}, [], minimo=1), [MAQUINA_ID], "maquinas"),
             "delete": _operacao("Liberar a máquina (histórico e QR continuam válidos)", USUARIO_ESCRITA,
                                 {200: _resposta("liberada", _mensagem_e())}, SESSAO_ESCRITA + (404,),
                                 parametros=[MAQUINA_ID], etiqueta="maquinas")},
+        "/api/machines/{maquina_id}/alarm-rules": {
+            "get": _operacao("As regras de alarme da máquina e de onde vêm (dela, do modelo ou padrão)", USUARIO,
+                             {200: _resposta("regras", ref("schemas/RegrasDaMaquina"))}, SESSAO + (404,),
+                             parametros=[MAQUINA_ID], etiqueta="alarmes"),
+            "put": _operacao("Trocar as regras da máquina (`regras: null` volta às do modelo)", USUARIO_ESCRITA,
+                             {200: _resposta("salvas", ref("schemas/RegrasDaMaquina"))}, CORPO + SESSAO_ESCRITA + (404,),
+                             objeto({"regras": nulo_ou(lista_de(ref("schemas/Regra")))}), [MAQUINA_ID], "alarmes")},
+        "/api/machines/{maquina_id}/alarm-rules/preview": {"post": _operacao(
+            "O que uma regra teria feito nas últimas 24 h e 7 dias (pelos agregados guardados)", USUARIO_ESCRITA,
+            {200: _resposta("prévia", ref("schemas/Previa"))}, CORPO + SESSAO_ESCRITA + (404,), ref("schemas/Regra"),
+            [MAQUINA_ID], "alarmes")},
+        "/api/alarms": {"get": _operacao(
+            "Meus alarmes que começaram em desde..ate (7 dias por padrão), do mais novo ao mais antigo", USUARIO,
+            {200: _resposta("alarmes", objeto({"alarmes": lista_de(ref("schemas/Alarme"))}))}, (400,) + SESSAO + (404,),
+            parametros=FILTROS_ALARMES, etiqueta="alarmes")},
+        "/api/alarms/export": {"get": _operacao(
+            "Os mesmos alarmes em CSV", USUARIO, {200: _resposta("CSV com cabeçalho", texto(), "text/csv")},
+            (400,) + SESSAO + (404,), parametros=FILTROS_ALARMES, etiqueta="alarmes")},
+        "/api/alarms/{alarme_id}/ack": {"post": _operacao(
+            "Reconhecer um alarme meu, com uma nota opcional", USUARIO_ESCRITA,
+            {200: _resposta("reconhecido", objeto({"alarme": ref("schemas/Alarme")}))}, CORPO + SESSAO_ESCRITA + (404,),
+            objeto({"nota": nulo_ou(texto(0, 500))}, []), [ALARME_ID], "alarmes")},
+        "/api/admin/alarm-rules": {
+            "get": _operacao("Administradores: regras padrão por fabricante/modelo", USUARIO,
+                             {200: _resposta("modelos", objeto({"modelos": lista_de(objeto({
+                                 "fabricante": texto(), "modelo": texto(), "regras": lista_de(ref("schemas/Regra"))}))}))},
+                             SESSAO + (403,), etiqueta="admin"),
+            "put": _operacao("Administradores: trocar as regras padrão de um fabricante/modelo", USUARIO_ESCRITA,
+                             {200: _resposta("salvas", objeto({"fabricante": texto(), "modelo": texto(),
+                                                               "regras": lista_de(ref("schemas/Regra"))}))},
+                             CORPO + SESSAO_ESCRITA, objeto({"fabricante": texto(1, 80), "modelo": texto(1, 80),
+                                                            "regras": lista_de(ref("schemas/Regra"))}), etiqueta="admin")},
         "/api/machines/{maquina_id}/start": {"post": _operacao(
             "Partir dentro dos limites da máquina", USUARIO_ESCRITA, {202: _resposta("comando enviado", comando)},
             CORPO + SESSAO_ESCRITA + (404, 409, 503), partida, [MAQUINA_ID], "comandos")},

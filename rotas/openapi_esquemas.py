@@ -5,7 +5,7 @@ The schemas describe what the managers' `publico()` views and the routes really 
 enumerations from nucleo/contrato.py, never from copies.
 """
 from nucleo.contrato import (COMANDOS, ESTADOS_OPERACAO, IDIOMAS, LIMITES_PARTIDA_PADRAO, LIMITES_SENSORES,
-                             MAXIMO_SEQUENCIA, SENSORES)
+                             MAXIMO_SEQUENCIA, SENSORES, SEVERIDADES)
 from nucleo.validacao import EPOCA_MS_MAXIMA
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -77,7 +77,28 @@ ESQUEMAS = {
         "last_heartbeat": nulo_ou(DATA),
         "ultima_leitura": nulo_ou(objeto({**_sensores(lambda _: _NUMERO), "timestamp": DATA})),
         "configuracoes": objeto({campo: _NUMERO for campo in LIMITES_PARTIDA_PADRAO}, []),
-        "limites": objeto({campo: _FAIXA_PARTIDA for campo in LIMITES_PARTIDA_PADRAO}, [])}),
+        "limites": objeto({campo: _FAIXA_PARTIDA for campo in LIMITES_PARTIDA_PADRAO}, []),
+        "timeout_s": {"type": "integer", "minimum": 1}, "intervalo_s": nulo_ou(_NUMERO),
+        "sem_dados_recentes": {"type": "boolean"}, "classe_vibracao": nulo_ou(texto())},
+        ["id", "fabricante", "modelo", "nome_maquina", "status", "online", "last_heartbeat", "ultima_leitura",
+         "configuracoes", "limites", "timeout_s", "intervalo_s", "sem_dados_recentes", "classe_vibracao"]),
+    "Regra": objeto({
+        "sensor": {"enum": list(SENSORES)}, "maximo": nulo_ou(_NUMERO), "minimo": nulo_ou(_NUMERO),
+        "duracao_s": nulo_ou({"type": "integer", "minimum": 0, "maximum": 86_400}),
+        "leituras_seguidas": nulo_ou({"type": "integer", "minimum": 1, "maximum": 10_000}),
+        "histerese": {"type": "number", "minimum": 0}, "severidade": {"enum": list(SEVERIDADES)}},
+        ["sensor", "severidade"]),
+    "RegrasDaMaquina": objeto({"regras": lista_de(ref("schemas/Regra")), "origem": {"enum": ["maquina", "modelo", "padrao"]},
+                               "zonas_vibracao": lista_de(_NUMERO, 3, 3)}),
+    "Alarme": objeto({
+        "alarme_id": texto(), "maquina_id": texto(), "tipo": texto(), "sensor": nulo_ou(texto()),
+        "severidade": {"enum": list(SEVERIDADES)}, "estado": {"enum": ["ativo", "normalizado"]},
+        "reconhecido": {"type": "boolean"}, "reconhecido_em": nulo_ou(DATA), "reconhecido_por": nulo_ou(texto()),
+        "nota": nulo_ou(texto()), "inicio": DATA, "fim": nulo_ou(DATA), "visto_em": nulo_ou(DATA),
+        "limite": nulo_ou(_NUMERO), "valor_pico": nulo_ou(_NUMERO), "ultimo_valor": nulo_ou(_NUMERO),
+        "contagem": {"type": "integer", "minimum": 1}}),
+    "Previa": objeto({janela: objeto({"alarmes": {"type": "integer", "minimum": 0},
+                                      "ativo_s": {"type": "integer", "minimum": 0}}) for janela in ("24h", "7d")}),
     "Comando": objeto({
         "comando_id": texto(), "comando": {"enum": list(COMANDOS)}, "parametros": {"type": "object"},
         "estado": {"enum": ["enviado", "confirmado", "expirado", "falhou"]}, "criado_em": DATA, "expira_em": DATA,

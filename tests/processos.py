@@ -62,7 +62,7 @@ class App:
         self.processo = subprocess.Popen([sys.executable, "app.py"], cwd=RAIZ, env=ambiente_app,
                                          stdout=self.saida, stderr=subprocess.STDOUT, text=True)
 
-    def esperar_saude(self, segundos=30, mqtt_conectado=False):
+    def esperar_saude(self, segundos=60, mqtt_conectado=False):
         limite = time.monotonic() + segundos
         while time.monotonic() < limite:
             if self.processo.poll() is not None:

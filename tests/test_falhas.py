@@ -115,8 +115,8 @@ def test_toda_leitura_confirmada_pelo_broker_fica_guardada_uma_vez(tmp_path, fal
             status, corpo = pedir(cenario.app.porta, "GET", "/api/health", espera_s=5)
             assert status == 503 and time.monotonic() - inicio < 1.0, corpo  # told at once, never a hang
         fluxo.join(timeout=60)
-        esperar(lambda: len(publicador.confirmadas()) == TOTAL, segundos=30, mensagem="todas confirmadas")
-        esperar(lambda: len(cenario.guardadas()) >= TOTAL, segundos=40,
+        esperar(lambda: len(publicador.confirmadas()) == TOTAL, segundos=60, mensagem="todas confirmadas")
+        esperar(lambda: len(cenario.guardadas()) >= TOTAL, segundos=90,
                 mensagem=f"todas guardadas ({len(cenario.guardadas())} de {TOTAL}; log do app:\n{cenario.app.texto()[-3000:]})")
         guardadas = cenario.guardadas()
         confirmadas = publicador.confirmadas()

@@ -1,0 +1,189 @@
+"""The alarm engine: judges stored readings against each machine's rules, and silent machines as offline.
+
+It runs on the writer thread, after a batch is stored (`avaliar`), never on the MQTT network thread,
+and from the periodic offline check (`verificar_offline`). Rule states live in the database
+(MongoDB/gerencia_estados_regra.py), so a restart resumes a duration half-way and several app
+processes under MQTT_SHARED_GROUP judge one machine's readings as one: every state write names the
+version it read, and the loser of a race reads again and judges again. Alarms themselves are unique
+per machine and type by a database key (MongoDB/gerencia_alarmes.py). Each transition (raised,
+cleared) is announced exactly once to `notificar(evento, alarme, maquina)`.
+
+The normal case costs one `_id $in` query per batch (the states of the batch's machines); states are
+written only when something changes, and the repeats of an active alarm (count, last value, peak)
+are folded in memory and written once per `intervalo_s`.
+"""
+import logging
+import time
+from collections import defaultdict
+
+from MongoDB.gerencia_BD import agora_utc, ler_carimbo
+
+from .contrato import CLASSE_VIBRACAO_PADRAO, REGRAS_PADRAO, SEVERIDADE_OFFLINE
+from .regras import ATIVAR, NORMALIZAR, REPETIR, condicoes, julgar
+
+log = logging.getLogger(__name__)
+
+OFFLINE = "offline"
+VALIDADE_CACHE_S = 10.0
+TENTATIVAS = 3
+EVENTO_ATIVADO, EVENTO_NORMALIZADO = "alarme.ativado", "alarme.normalizado"
+
+
+def _ms(momento) -> int:
+    return int(momento.timestamp() * 1000)
+
+
+class MotorAlarmes:
+    def __init__(self, maquinas, alarmes, estados, modelos, zonas_por_classe, notificar=None,
+                 agora=agora_utc, relogio=time.monotonic, intervalo_s=5.0):
+        self.maquinas, self.alarmes, self.estados, self.modelos = maquinas, alarmes, estados, modelos
+        self.zonas_por_classe = zonas_por_classe
+        self.notificar = notificar
+        self.agora, self.relogio, self.intervalo_s = agora, relogio, intervalo_s
+        self._cache = {}  # maquina_id -> (valid until, machine document, its conditions)
+        self._repeticoes = {}  # (maquina_id, tipo) -> [count, last value, peak, higher is worse, when]
+        self._repeticoes_gravadas_em = relogio()
+
+    # ---- what a machine is judged against -----------------------------------------------------
+    def regras_da_maquina(self, doc) -> list:
+        """Its own rules, else its model's defaults (set by admins), else the product's."""
+        if doc.get("regras_alarme") is not None:
+            return doc["regras_alarme"]
+        return self.modelos.regras(doc["fabricante"], doc["modelo"]) or REGRAS_PADRAO
+
+    def zonas(self, doc):
+        classe = doc.get("classe_vibracao") or CLASSE_VIBRACAO_PADRAO
+        return self.zonas_por_classe.get(classe) or self.zonas_por_classe[CLASSE_VIBRACAO_PADRAO]
+
+    def esquecer(self, maquina_id):
+        """Its rules changed: judge its next readings against the new ones."""
+        self._cache.pop(maquina_id, None)
+
+    def _maquina(self, maquina_id):
+        guardado = self._cache.get(maquina_id)
+        if guardado is None or guardado[0] < self.relogio():
+            doc = self.maquinas.buscar(maquina_id)
+            conds = [] if doc is None else condicoes(self.regras_da_maquina(doc), self.zonas(doc))
+            guardado = (self.relogio() + VALIDADE_CACHE_S, doc, conds)
+            self._cache[maquina_id] = guardado
+        return guardado[1], guardado[2]
+
+    # ---- the writer's batch -------------------------------------------------------------------
+    def avaliar(self, guardadas, falaram=()):
+        """Judge the readings stored in one batch [(maquina_id, leitura, recebido_em)]; `falaram` are the
+        machines that spoke (readings or status): each clears its offline alarm."""
+        agora = self.agora()
+        por_maquina = defaultdict(list)
+        for maquina_id, leitura, recebido_em in guardadas:
+            por_maquina[maquina_id].append((leitura["ts"] or recebido_em, leitura["dados_sensor"]))
+        for maquina_id in set(por_maquina) | set(falaram):
+            doc, conds = self._maquina(maquina_id)
+            if doc is None:
+                continue
+            antigas = _ms(agora) - self.maquinas.timeout_s(doc) * 1000
+            # Stale data (a backlog older than the machine's timeout) neither raises nor clears.
+            leituras = sorted((_ms(momento), momento, valores) for momento, valores in por_maquina[maquina_id]
+                              if _ms(momento) > antigas)
+            self._julgar_maquina(doc, conds, leituras, agora)
+        self.descarregar(forcar=False)
+
+    def _julgar_maquina(self, doc, conds, leituras, agora):
+        maquina_id = str(doc["_id"])
+        chaves = [f"{maquina_id}:{c.tipo}" for c in conds] + [f"{maquina_id}:{OFFLINE}"]
+        for _ in range(TENTATIVAS):
+            estados = self.estados.carregar(chaves)
+            eventos, mudados = [], []
+            for cond in conds:
+                estado = estados[f"{maquina_id}:{cond.tipo}"]
+                antes = dict(estado)
+                for ts_ms, momento, valores in leituras:
+                    evento = julgar(estado, cond, valores[cond.sensor], ts_ms)
+                    if evento:
+                        eventos.append((evento, cond, valores[cond.sensor], momento))
+                if _mudou(antes, estado):
+                    mudados.append(estado)
+            offline = estados[f"{maquina_id}:{OFFLINE}"]
+            if offline["ativo"]:
+                offline.update(ativo=0, ts_ms=_ms(agora))
+                mudados.append(offline)
+                eventos.append((NORMALIZAR, None, None, agora))
+            if all(self.estados.gravar(estado) for estado in mudados):
+                break
+        else:
+            log.warning("Estados de alarme de %s disputados demais; leituras deste lote não julgadas", maquina_id)
+            return
+        for evento, cond, valor, momento in eventos:
+            self._aplicar(doc, evento, cond, valor, momento)
+
+    def _aplicar(self, doc, evento, cond, valor, momento):
+        maquina_id = str(doc["_id"])
+        tipo = cond.tipo if cond else OFFLINE
+        if evento == REPETIR:
+            acumulado = self._repeticoes.setdefault((maquina_id, tipo), [0, valor, valor, cond.acima, momento])
+            acumulado[0] += 1
+            acumulado[1], acumulado[4] = valor, momento
+            acumulado[2] = max(acumulado[2], valor) if cond.acima else min(acumulado[2], valor)
+        elif evento == ATIVAR:
+            alarme, ativou = self.alarmes.ativar(maquina_id, doc.get("id_usuario") or "", tipo, cond.sensor,
+                                                 cond.severidade, valor, cond.limite, momento)
+            if ativou:
+                self._anunciar(EVENTO_ATIVADO, alarme, doc)
+        else:
+            self._gravar_repeticao((maquina_id, tipo))
+            alarme = self.alarmes.normalizar(maquina_id, tipo, momento)
+            if alarme is not None:
+                self._anunciar(EVENTO_NORMALIZADO, alarme, doc)
+
+    def _anunciar(self, evento, alarme, doc):
+        log.info("%s: %s em %s (%s)", evento, alarme["tipo"], doc["_id"], alarme["severidade"])
+        if self.notificar is not None:
+            try:
+                self.notificar(evento, alarme, doc)
+            except Exception:
+                log.exception("Falha ao registrar a notificação de %s", alarme["_id"])
+
+    def descarregar(self, forcar):
+        """Write the folded repeats of active alarms, once per `intervalo_s` (or now, at shutdown)."""
+        if not self._repeticoes or (not forcar and self.relogio() - self._repeticoes_gravadas_em < self.intervalo_s):
+            return
+        for chave in list(self._repeticoes):
+            self._gravar_repeticao(chave)
+        self._repeticoes_gravadas_em = self.relogio()
+
+    def _gravar_repeticao(self, chave):
+        acumulado = self._repeticoes.pop(chave, None)
+        if acumulado is not None:
+            contagem, ultimo, pico, acima, momento = acumulado
+            self.alarmes.acumular(*chave, contagem, ultimo, pico, acima, momento)
+
+    # ---- the periodic offline check -------------------------------------------------------------
+    def verificar_offline(self):
+        """Raise `offline` for every machine silent past its own timeout (or gone with its Last Will)."""
+        agora = self.agora()
+        caladas = [doc for doc in self.maquinas.listar_para_vigia() if self._calada(doc, agora)]
+        if not caladas:
+            return 0
+        estados = self.estados.carregar([f"{doc['_id']}:{OFFLINE}" for doc in caladas])
+        novas = 0
+        for doc in caladas:
+            estado = estados[f"{doc['_id']}:{OFFLINE}"]
+            if estado["ativo"]:
+                continue
+            estado.update(ativo=1, ts_ms=_ms(agora))
+            if not self.estados.gravar(estado):
+                continue  # another process got there first
+            alarme, ativou = self.alarmes.ativar(str(doc["_id"]), doc.get("id_usuario") or "", OFFLINE, None,
+                                                 SEVERIDADE_OFFLINE, None, self.maquinas.timeout_s(doc), agora)
+            if ativou:
+                novas += 1
+                self._anunciar(EVENTO_ATIVADO, alarme, doc)
+        return novas
+
+    def _calada(self, doc, agora) -> bool:
+        """Seen once, and silent past its timeout or disconnected (Last Will) since."""
+        return ler_carimbo(doc.get("last_heartbeat")) is not None and not self.maquinas.esta_online(doc, agora)
+
+
+def _mudou(antes, depois) -> bool:
+    """Whether a state changed beyond the time of its last reading (which alone is not worth a write)."""
+    return any(antes[campo] != depois[campo] for campo in ("fora_desde_ms", "contagem", "ativo"))
