@@ -11,6 +11,7 @@ import sys
 
 from flask import Flask
 from flask_cors import CORS
+from werkzeug.serving import WSGIRequestHandler
 
 from config import ConfiguracaoInvalida, ler_configuracao
 from MongoDB.erros import BancoEmbutidoIndisponivel
@@ -19,10 +20,12 @@ from mqtt.adaptador import registrar_mqtt
 from mqtt.broker_embutido import BrokerIndisponivel
 from nucleo.servicos import criar_servicos
 from rotas import registrar_blueprints
+from rotas.cabecalhos import registrar_cabecalhos
 from rotas.conversores import registrar_conversores
 from rotas.erros import registrar_tratadores_de_erro
 from rotas.json import ProvedorJSON
 from rotas.ganchos import registrar_ganchos_das_paginas
+from rotas.limites import registrar_limites
 
 log = logging.getLogger("databutcher")
 
@@ -36,9 +39,11 @@ def create_app(config=None, mongo_client=None):
     configurar_logs(app)
     registrar_servicos(app, mongo_client)
     registrar_extensoes(app)
+    registrar_limites(app)
     registrar_conversores(app)
     registrar_blueprints(app)
     registrar_ganchos_das_paginas(app)
+    registrar_cabecalhos(app)
     registrar_tratadores_de_erro(app)
     registrar_mqtt(app)
     return app
@@ -84,8 +89,20 @@ def main():
         log.error("Não foi possível iniciar: %s", erro)
         return 1
     # threaded and no reloader: one process keeps its single MQTT client (see README, "Production").
-    aplicacao.run(host=aplicacao.config["HOST"], port=aplicacao.config["PORT"], threaded=True, use_reloader=False)
+    aplicacao.run(host=aplicacao.config["HOST"], port=aplicacao.config["PORT"], threaded=True, use_reloader=False,
+                  request_handler=PedidosSemVersao)
     return 0
+
+
+class PedidosSemVersao(WSGIRequestHandler):
+    """The development server's handler, minus `Server: Werkzeug/<version> Python/<version>`.
+
+    http.server's send_response() writes `version_string()`, which Werkzeug fills with both versions:
+    a map of what to attack. gunicorn already sends a bare `Server: gunicorn`.
+    """
+
+    def version_string(self):
+        return "DataButcher"
 
 
 if __name__ == "__main__":

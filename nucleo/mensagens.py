@@ -29,6 +29,8 @@ MENSAGENS = {
                        "Send the body as JSON (Content-Type: application/json)"),
     "requisicoes_demais": ("Requisições demais",
                            "Too many requests"),
+    "muitas_tentativas": ("Tentativas demais; tente de novo em {segundos} s",
+                          "Too many attempts; try again in {segundos} s"),
     "erro_interno": ("Erro interno do servidor",
                      "Internal server error"),
     "servico_indisponivel": ("Serviço indisponível",
