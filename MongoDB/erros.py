@@ -81,7 +81,7 @@ class MaquinaOffline(Conflito):
 
 
 class MuitasTentativas(ErroDominio):
-    """Too many attempts (logins, claims, device tokens) from one caller: wait and retry."""
+    """Too many attempts (logins, claims, device tokens) or open streams from one caller: wait and retry."""
 
     status = 429
     chave = "muitas_tentativas"

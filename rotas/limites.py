@@ -1,4 +1,4 @@
-"""What one caller may try: attempt limits (flask-limiter).
+"""What one caller may take: attempt limits (flask-limiter) and the open live streams of each user.
 
 Every rate comes from a setting (config.py, `LIMITE_*`), read at each request; the storage is
 RATELIMIT_STORAGE_URI (memory of this process by default). Over a limit the caller gets 429 in
@@ -10,7 +10,9 @@ the envelope with Retry-After (rotas/erros.py). What is counted:
   so nobody can lock a machine out by failing on purpose, and 200 devices behind one NAT keep posting.
 """
 import math
+import threading
 import time
+from collections import Counter
 
 from flask import current_app, g, request
 from flask_limiter import Limiter
@@ -18,13 +20,15 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from MongoDB.erros import ErroDominio
+from MongoDB.erros import ErroDominio, Indisponivel, MuitasTentativas
 from nucleo import validacao
 from nucleo.etiquetas import ler_link_reivindicacao
 
 from . import seguranca
 
 CHAVE_MAXIMA = 64  # longer names and codes are cut: the key is a bucket, not a copy of the body
+# Retry-After for a refused stream beyond the server's total (a user's own slot frees at their next ping).
+ESPERA_FLUXOS_ESGOTADOS_S = 30
 
 # moving-window: no double burst at a window's edge. If a shared storage (redis://...) goes down, the
 # limits carry on in this process's memory instead of failing every login.
@@ -32,10 +36,11 @@ limitador = Limiter(key_func=get_remote_address, strategy="moving-window", in_me
 
 
 def registrar_limites(app):
-    """The attempt limits of this app; the real client IP behind PROXIES_CONFIAVEIS."""
+    """The attempt limits and the stream slots of this app; the real client IP behind PROXIES_CONFIAVEIS."""
     if app.config["PROXIES_CONFIAVEIS"] > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES_CONFIAVEIS"], x_proto=1)
     limitador.init_app(app)
+    app.extensions["fluxos_ao_vivo"] = VagasDeFluxo()
 
 
 # ---- what a bucket is keyed by ---------------------------------------------------------
@@ -128,3 +133,44 @@ def segundos_ate_liberar() -> int:
     if estourado is None:
         return 1
     return max(1, math.ceil(estourado.reset_at - time.time()))
+
+
+# ---- open live streams -------------------------------------------------------------------
+class VagasDeFluxo:
+    """The live streams open in this process, per user and in all.
+
+    A stream takes a slot before it starts and gives it back when the server closes the response
+    (the client went away, the session ended or the stream reached its lifetime).
+    """
+
+    def __init__(self):
+        self._por_usuario = Counter()
+        self._trava = threading.Lock()
+
+    def ocupar(self, usuario_id, maximo_por_usuario, maximo_total, espera_s):
+        """A slot for `usuario_id`, as the function that frees it; 429 over the user's share, 503 over the total."""
+        with self._trava:
+            if self._por_usuario[usuario_id] >= maximo_por_usuario:
+                raise MuitasTentativas("fluxos_demais_usuario", repetir_em=espera_s, maximo=maximo_por_usuario)
+            if sum(self._por_usuario.values()) >= maximo_total:
+                raise Indisponivel("fluxos_esgotados", repetir_em=ESPERA_FLUXOS_ESGOTADOS_S, maximo=maximo_total)
+            self._por_usuario[usuario_id] += 1
+        ocupada = [True]
+
+        def liberar():
+            """Idempotent: the server may close a response more than once."""
+            with self._trava:
+                if ocupada[0]:
+                    ocupada[0] = False
+                    self._por_usuario[usuario_id] -= 1
+                    if self._por_usuario[usuario_id] <= 0:
+                        del self._por_usuario[usuario_id]
+        return liberar
+
+    def abertos(self) -> int:
+        with self._trava:
+            return sum(self._por_usuario.values())
+
+
+def vagas_de_fluxo() -> VagasDeFluxo:
+    return current_app.extensions["fluxos_ao_vivo"]
