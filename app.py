@@ -18,6 +18,7 @@ from MongoDB.erros import BancoEmbutidoIndisponivel
 from MongoDB.gerencia_BD import GerenciadorBD, abrir_banco
 from mqtt.adaptador import registrar_mqtt
 from mqtt.broker_embutido import BrokerIndisponivel
+from nucleo.logs import formatador
 from nucleo.servicos import criar_servicos
 from rotas import registrar_blueprints
 from rotas.cabecalhos import registrar_cabecalhos
@@ -26,8 +27,11 @@ from rotas.erros import registrar_tratadores_de_erro
 from rotas.json import ProvedorJSON
 from rotas.ganchos import registrar_ganchos_das_paginas
 from rotas.limites import registrar_limites
+from rotas.metricas import registrar_metricas
 
 log = logging.getLogger("databutcher")
+# The stderr handler this module installs (and may re-format); handlers someone else installed are left alone.
+MANIPULADOR_LOGS = "databutcher"
 
 
 def create_app(config=None, mongo_client=None):
@@ -42,6 +46,7 @@ def create_app(config=None, mongo_client=None):
     registrar_limites(app)
     registrar_conversores(app)
     registrar_blueprints(app)
+    registrar_metricas(app)
     registrar_ganchos_das_paginas(app)
     registrar_cabecalhos(app)
     registrar_tratadores_de_erro(app)
@@ -50,9 +55,16 @@ def create_app(config=None, mongo_client=None):
 
 
 def configurar_logs(app):
-    """Log to stderr with timestamps; quiet the chatty drivers."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Log to stderr, plain text or one JSON object per line (LOG_FORMAT=json); quiet the chatty drivers."""
+    raiz = logging.getLogger()
+    if not raiz.handlers:
+        manipulador = logging.StreamHandler()
+        manipulador.set_name(MANIPULADOR_LOGS)
+        raiz.addHandler(manipulador)
+        raiz.setLevel(logging.INFO)
+    for manipulador in raiz.handlers:
+        if manipulador.get_name() == MANIPULADOR_LOGS:
+            manipulador.setFormatter(formatador(app.config["LOG_FORMAT"]))
     for ruidoso in ("amqtt", "transitions", "pymongo"):
         logging.getLogger(ruidoso).setLevel(logging.WARNING)
 

@@ -28,7 +28,7 @@ def _pedido_ms(porta, metodo, caminho, corpo=None, cabecalhos=None):
 
 
 def test_duzentos_paineis_abertos_nao_calam_dispositivos_api_nem_saude(tmp_path):
-    ambiente = comum.ambiente_app(tmp_path, SSE_MAX_TOTAL=MAXIMO,
+    ambiente = comum.ambiente_app(tmp_path, SSE_MAX_TOTAL=MAXIMO, LOG_FORMAT="json",
                                   LIMITE_LOGIN_IP="1000 per minute")  # the 42 logins below are the setup
     with comum.servicos_diretos(ambiente) as servicos:
         maquinas = comum.criar_maquinas(servicos, USUARIOS)
@@ -67,6 +67,8 @@ def test_duzentos_paineis_abertos_nao_calam_dispositivos_api_nem_saude(tmp_path)
         if fluxos is not None:
             fluxos.fechar()
         servidor.parar()
+    linhas = [linha for linha in servidor.log.read_text().splitlines() if linha.strip()]
+    assert linhas and all(isinstance(json.loads(linha), dict) for linha in linhas)  # LOG_FORMAT=json: app and gunicorn
 
 
 def _servidor(porta) -> str:
