@@ -30,6 +30,9 @@ CHAVE_MAXIMA = 64  # longer names and codes are cut: the key is a bucket, not a 
 # Retry-After for a refused stream beyond the server's total (a user's own slot frees at their next ping).
 ESPERA_FLUXOS_ESGOTADOS_S = 30
 
+# One Limiter per process, as flask-limiter has it (the decorators below need it at import time):
+# each create_app() re-initialises it with its own settings and a fresh storage, so the app made last
+# is the one it counts for. Production makes one app per process; the tests make them one at a time.
 # moving-window: no double burst at a window's edge. If a shared storage (redis://...) goes down, the
 # limits carry on in this process's memory instead of failing every login.
 limitador = Limiter(key_func=get_remote_address, strategy="moving-window", in_memory_fallback_enabled=True)
