@@ -11,22 +11,29 @@ import sys
 
 from flask import Flask
 from flask_cors import CORS
+from werkzeug.serving import WSGIRequestHandler
 
 from config import ConfiguracaoInvalida, ler_configuracao
 from MongoDB.erros import BancoEmbutidoIndisponivel
 from MongoDB.gerencia_BD import GerenciadorBD, abrir_banco
 from mqtt.adaptador import registrar_mqtt
 from mqtt.broker_embutido import BrokerIndisponivel
+from nucleo.logs import formatador
 from nucleo.retencao import Retencao
 from nucleo.servicos import criar_servicos, preparar_banco
 from nucleo.tarefas import TarefaPeriodica
 from rotas import registrar_blueprints
+from rotas.cabecalhos import registrar_cabecalhos
 from rotas.conversores import registrar_conversores
 from rotas.erros import registrar_tratadores_de_erro
 from rotas.json import ProvedorJSON
 from rotas.ganchos import registrar_ganchos_das_paginas
+from rotas.limites import registrar_limites
+from rotas.metricas import registrar_metricas
 
 log = logging.getLogger("databutcher")
+# The stderr handler this module installs (and may re-format); handlers someone else installed are left alone.
+MANIPULADOR_LOGS = "databutcher"
 
 
 def create_app(config=None, mongo_client=None):
@@ -38,9 +45,12 @@ def create_app(config=None, mongo_client=None):
     configurar_logs(app)
     registrar_servicos(app, mongo_client)
     registrar_extensoes(app)
+    registrar_limites(app)
     registrar_conversores(app)
     registrar_blueprints(app)
+    registrar_metricas(app)
     registrar_ganchos_das_paginas(app)
+    registrar_cabecalhos(app)
     registrar_tratadores_de_erro(app)
     registrar_mqtt(app)
     registrar_tarefas(app)
@@ -48,9 +58,16 @@ def create_app(config=None, mongo_client=None):
 
 
 def configurar_logs(app):
-    """Log to stderr with timestamps; quiet the chatty drivers."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Log to stderr, plain text or one JSON object per line (LOG_FORMAT=json); quiet the chatty drivers."""
+    raiz = logging.getLogger()
+    if not raiz.handlers:
+        manipulador = logging.StreamHandler()
+        manipulador.set_name(MANIPULADOR_LOGS)
+        raiz.addHandler(manipulador)
+        raiz.setLevel(logging.INFO)
+    for manipulador in raiz.handlers:
+        if manipulador.get_name() == MANIPULADOR_LOGS:
+            manipulador.setFormatter(formatador(app.config["LOG_FORMAT"]))
     for ruidoso in ("amqtt", "transitions", "pymongo"):
         logging.getLogger(ruidoso).setLevel(logging.WARNING)
 
@@ -108,8 +125,20 @@ def main():
         log.error("Não foi possível iniciar: %s", erro)
         return 1
     # threaded and no reloader: one process keeps its single MQTT client (see README, "Production").
-    aplicacao.run(host=aplicacao.config["HOST"], port=aplicacao.config["PORT"], threaded=True, use_reloader=False)
+    aplicacao.run(host=aplicacao.config["HOST"], port=aplicacao.config["PORT"], threaded=True, use_reloader=False,
+                  request_handler=PedidosSemVersao)
     return 0
+
+
+class PedidosSemVersao(WSGIRequestHandler):
+    """The development server's handler, minus `Server: Werkzeug/<version> Python/<version>`.
+
+    http.server's send_response() writes `version_string()`, which Werkzeug fills with both versions:
+    a map of what to attack. gunicorn already sends a bare `Server: gunicorn`.
+    """
+
+    def version_string(self):
+        return "DataButcher"
 
 
 if __name__ == "__main__":

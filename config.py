@@ -7,14 +7,18 @@ documents them all); `em_producao(cfg)` says whether DATABUTCHER_ENV is producti
 """
 import json
 import logging
+import math
 import os
 import secrets
 import uuid
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote_plus
 
 from dotenv import load_dotenv
+from limits import parse_many
 
+from nucleo.arquivos import gravar_privado
 from nucleo.contrato import FUSO_PADRAO, ZONAS_VIBRACAO_PADRAO
 
 log = logging.getLogger(__name__)
@@ -23,6 +27,12 @@ RAIZ = Path(__file__).resolve().parent
 
 # Values that must never reach production: the seed README's placeholders.
 SEGREDOS_PROIBIDOS = {"", "dev", "changeme", "sua_chave_secreta_flask", "sua_chave_secreta_jwt"}
+# Production keys (the rule .env.example states): this long, this many estimated bits, no character
+# taking more than this share of the key. `secrets.token_hex(32)` always passes.
+SEGREDO_MINIMO = 32
+SEGREDO_BITS_MINIMOS = 90
+SEGREDO_FRACAO_MAXIMA = 0.25
+FORMATOS_DE_LOG = ("text", "json")
 
 
 class ConfiguracaoInvalida(RuntimeError):
@@ -72,6 +82,16 @@ def _caminho(ambiente, chave, padrao) -> Path:
     return (caminho if caminho.is_absolute() else RAIZ / caminho).resolve()
 
 
+def _limite(ambiente, chave, padrao):
+    """A flask-limiter rate ("5 per minute", "20/hour;100/day"), checked at start-up rather than at the first request."""
+    valor = _texto(ambiente, chave, padrao)
+    try:
+        parse_many(valor)
+    except ValueError:
+        raise ConfiguracaoInvalida(f"{chave} deve ser um limite como '5 per minute', recebido {valor!r}") from None
+    return valor
+
+
 def _uri_mongo(ambiente):
     """MONGO_URI wins; the seed's MONGO_USER/MONGO_PASS/MONGO_HOST style is URL-escaped."""
     uri = _texto(ambiente, "MONGO_URI")
@@ -84,17 +104,18 @@ def _uri_mongo(ambiente):
     return None
 
 
+ARQUIVO_SEGREDOS_DEV = "segredos-dev.json"
+
+
 def _segredos_de_desenvolvimento(pasta_dados: Path) -> dict:
     """Random keys kept in DATA_DIR so dev sessions survive a restart without a shared default."""
-    arquivo = pasta_dados / "segredos-dev.json"
+    arquivo = pasta_dados / ARQUIVO_SEGREDOS_DEV
     if arquivo.exists():
         return json.loads(arquivo.read_text())
-    pasta_dados.mkdir(parents=True, exist_ok=True)
     gerados = {"SECRET_KEY": secrets.token_hex(32), "JWT_SECRET_KEY": secrets.token_hex(32)}
-    # Created 0600 in one step: the keys are never readable by others, not even for a moment.
-    descritor = os.open(arquivo, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descritor, "w") as saida:
-        json.dump(gerados, saida)
+    # 0600 from its first byte; another process that created it first wins, and we use its keys.
+    if not gravar_privado(arquivo, json.dumps(gerados), substituir=False):
+        return json.loads(arquivo.read_text())
     return gerados
 
 
@@ -176,26 +197,67 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "VIBRACAO_ZONAS": _zonas_vibracao(ambiente),
         "SSE_INTERVALO_S": _inteiro(ambiente, "SSE_INTERVALO_S", 2),
         "SSE_VIDA_MAXIMA_S": _inteiro(ambiente, "SSE_VIDA_MAXIMA_S", 600),
+        # Open live streams: per user (tabs, screens) and in this process (each holds a server thread;
+        # gunicorn.conf.py gives the server this many threads plus a reserve for everything else).
+        "SSE_MAX_POR_USUARIO": _inteiro(ambiente, "SSE_MAX_POR_USUARIO", 5),
+        "SSE_MAX_TOTAL": _inteiro(ambiente, "SSE_MAX_TOTAL", 256),
         "MAX_CONTENT_LENGTH": _inteiro(ambiente, "MAX_CONTENT_LENGTH", 64 * 1024),
         "CORS_ORIGINS": _texto(ambiente, "CORS_ORIGINS"),
+        # Proxies in front that set X-Forwarded-For (0: clients connect directly); per-IP limits need the real IP.
+        "PROXIES_CONFIAVEIS": _inteiro(ambiente, "PROXIES_CONFIAVEIS", 0),
+        # Attempt limits (rotas/limites.py). Storage: memory:// per process, or e.g. redis://host:6379.
+        "RATELIMIT_ENABLED": _booleano(ambiente, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": _texto(ambiente, "RATELIMIT_STORAGE_URI", "memory://"),
+        "LIMITE_LOGIN_IP": _limite(ambiente, "LIMITE_LOGIN_IP", "20 per minute"),
+        "LIMITE_LOGIN_USUARIO": _limite(ambiente, "LIMITE_LOGIN_USUARIO", "5 per minute"),
+        "LIMITE_CADASTRO_IP": _limite(ambiente, "LIMITE_CADASTRO_IP", "20 per hour"),
+        "LIMITE_CADASTRO_USUARIO": _limite(ambiente, "LIMITE_CADASTRO_USUARIO", "5 per hour"),
+        "LIMITE_REIVINDICACAO_USUARIO": _limite(ambiente, "LIMITE_REIVINDICACAO_USUARIO", "10 per minute"),
+        "LIMITE_REIVINDICACAO_MAQUINA": _limite(ambiente, "LIMITE_REIVINDICACAO_MAQUINA", "5 per minute"),
+        "LIMITE_DISPOSITIVO_FALHAS": _limite(ambiente, "LIMITE_DISPOSITIVO_FALHAS", "10 per minute"),
+        # GET /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset, it does not exist (404).
+        "METRICS_TOKEN": _texto(ambiente, "METRICS_TOKEN"),
+        "LOG_FORMAT": _texto(ambiente, "LOG_FORMAT", "text").lower(),
         # COOKIE_SECURE is the name older .env files use.
         "SESSION_COOKIE_SECURE": _booleano(ambiente, "SESSION_COOKIE_SECURE",
                                            _booleano(ambiente, "COOKIE_SECURE", producao)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
     }
+    if cfg["LOG_FORMAT"] not in FORMATOS_DE_LOG:
+        raise ConfiguracaoInvalida(f"LOG_FORMAT deve ser um de {', '.join(FORMATOS_DE_LOG)}, recebido {cfg['LOG_FORMAT']!r}")
     _validar_segredos(cfg, pasta_dados)
     return cfg
 
 
+def bits_estimados(valor: str) -> float:
+    """A key's entropy as its own letters suggest: length × Shannon bits per character of its character counts."""
+    total = len(valor)
+    return total * -sum(n / total * math.log2(n / total) for n in Counter(valor).values()) if valor else 0.0
+
+
+def segredo_fraco(valor) -> bool:
+    """Too short, a placeholder, a block repeated ('changeme' * 4), one character too common ('a' * 32), or too
+    few estimated bits. A string is a repetition exactly when it occurs inside itself doubled, edges cut."""
+    if valor is None or len(valor) < SEGREDO_MINIMO or valor.lower() in SEGREDOS_PROIBIDOS:
+        return True
+    mais_comum = Counter(valor).most_common(1)[0][1]
+    return (valor in (valor + valor)[1:-1] or mais_comum > SEGREDO_FRACAO_MAXIMA * len(valor)
+            or bits_estimados(valor) < SEGREDO_BITS_MINIMOS)
+
+
 def _validar_segredos(cfg: dict, pasta_dados: Path) -> None:
-    """Production refuses missing or placeholder keys; development generates and keeps its own."""
+    """Production refuses weak or shared keys and never reads the development key file; development
+    generates its own keys once and keeps them in DATA_DIR."""
+    if not em_producao(cfg):
+        for chave in ("SECRET_KEY", "JWT_SECRET_KEY"):
+            if cfg[chave] is None:
+                cfg[chave] = _segredos_de_desenvolvimento(pasta_dados)[chave]
+        return
     for chave in ("SECRET_KEY", "JWT_SECRET_KEY"):
-        valor = cfg[chave]
-        if em_producao(cfg):
-            if valor is None or valor.lower() in SEGREDOS_PROIBIDOS or len(valor) < 32:
-                raise ConfiguracaoInvalida(
-                    f"{chave} precisa ser definido com pelo menos 32 caracteres aleatórios em produção"
-                )
-        elif valor is None:
-            cfg[chave] = _segredos_de_desenvolvimento(pasta_dados)[chave]
+        if segredo_fraco(cfg[chave]):
+            raise ConfiguracaoInvalida(
+                f"{chave} fraco ou ausente: em produção use {SEGREDO_MINIMO}+ caracteres aleatórios, "
+                f"ex.: python -c \"import secrets; print(secrets.token_hex(32))\"")
+    if cfg["SECRET_KEY"] == cfg["JWT_SECRET_KEY"]:
+        raise ConfiguracaoInvalida("SECRET_KEY e JWT_SECRET_KEY devem ser diferentes em produção")

@@ -7,14 +7,18 @@ handler in `rotas/erros.py` puts it in the envelope with `status` and `campo`.
 
 
 class ErroDominio(Exception):
-    """Base of every expected, user-facing failure: `chave` names the message, `valores` fill it."""
+    """Base of every expected, user-facing failure: `chave` names the message, `valores` fill it.
+
+    `repetir_em` (seconds), when known, tells the client when trying again can succeed (Retry-After).
+    """
 
     status = 400
     chave = "erro_generico"
 
-    def __init__(self, chave=None, campo=None, **valores):
+    def __init__(self, chave=None, campo=None, repetir_em=None, **valores):
         self.chave = chave or type(self).chave
         self.campo = campo
+        self.repetir_em = repetir_em
         self.valores = valores
         super().__init__(self.chave, campo, valores)
 
@@ -74,6 +78,13 @@ class MaquinaDeOutroUsuario(Conflito):
 
 class MaquinaOffline(Conflito):
     chave = "maquina_offline"
+
+
+class MuitasTentativas(ErroDominio):
+    """Too many attempts (logins, claims, device tokens) or open streams from one caller: wait and retry."""
+
+    status = 429
+    chave = "muitas_tentativas"
 
 
 class CorpoNaoJson(ErroDominio):

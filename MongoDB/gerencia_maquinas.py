@@ -16,6 +16,9 @@ LIVRE = ""
 # Device tokens are checked on every reading; their hashes are remembered this long per process.
 # A token rotated by another process (the console) keeps working here for at most this time.
 VALIDADE_CACHE_TOKEN_S = 5.0
+# Unknown ids are remembered as well (so they answer as fast as known ones); past this many entries the
+# whole cache is dropped, so ids made up by a prober cannot grow it without bound.
+CACHE_TOKENS_MAXIMO = 10_000
 
 
 def resumo_segredo(segredo: str) -> str:
@@ -223,13 +226,17 @@ class GerenciaMaquinas:
         return {str(doc["_id"]) for doc in docs}
 
     def autenticar_dispositivo(self, maquina_id, token):
-        """Refuse unless `token` is this machine's device token (another machine's is refused too)."""
+        """Refuse unless `token` is this machine's device token (another machine's is refused too).
+
+        An unknown machine is refused in the same words, status and time as a wrong token for a known
+        one: the answer never tells a prober which machine ids exist.
+        """
         guardado = self._tokens.get(maquina_id)
         if guardado is None or guardado[1] < self.relogio():
             doc = self.buscar(maquina_id)
-            if doc is None:
-                raise MaquinaNaoEncontrada()
-            guardado = (doc.get("token_hash"), self.relogio() + VALIDADE_CACHE_TOKEN_S)
+            if len(self._tokens) >= CACHE_TOKENS_MAXIMO:
+                self._tokens.clear()
+            guardado = (doc.get("token_hash") if doc else None, self.relogio() + VALIDADE_CACHE_TOKEN_S)
             self._tokens[maquina_id] = guardado
         if not _confere(token, guardado[0]):
             raise TokenDispositivoInvalido()

@@ -231,10 +231,14 @@ class MosquittoBench(Mosquitto):
 
 
 class Gunicorn:
-    """`gunicorn -w 1 --threads N -b 127.0.0.1:PORT <alvo>` in its own process group."""
+    """`gunicorn -w 1 --threads N -b 127.0.0.1:PORT <alvo>` in its own process group.
 
-    def __init__(self, alvo, ambiente, pasta: Path, threads=16, caminho_pronto="/api/health"):
+    `opcoes` replaces `--threads N` with other worker options (e.g. `["-k", "gevent"]`).
+    """
+
+    def __init__(self, alvo, ambiente, pasta: Path, threads=16, caminho_pronto="/api/health", opcoes=None):
         self.alvo, self.ambiente, self.pasta, self.threads = alvo, ambiente, pasta, threads
+        self.opcoes = list(opcoes) if opcoes is not None else ["--threads", str(threads)]
         self.porta = porta_livre()
         self.caminho_pronto = caminho_pronto
         self.processo = None
@@ -242,7 +246,7 @@ class Gunicorn:
 
     def iniciar(self, espera_s=60.0, pronto=None):
         """Start and wait until `caminho_pronto` answers 200 (and `pronto(json)` is true, if given)."""
-        comando = [GUNICORN, "-w", "1", "--threads", str(self.threads), "-b", f"127.0.0.1:{self.porta}",
+        comando = [GUNICORN, "-w", "1", *self.opcoes, "-b", f"127.0.0.1:{self.porta}",
                    "--graceful-timeout", "20", "--timeout", "120", "--log-level", "warning", self.alvo]
         with open(self.log, "ab") as saida:
             self.processo = subprocess.Popen(comando, cwd=RAIZ, env=self.ambiente, stdin=subprocess.DEVNULL,

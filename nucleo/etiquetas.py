@@ -2,11 +2,13 @@
 
 A label carries the claim secret, so its PNG is created 0600 and kept out of version control.
 """
-import os
+import io
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import qrcode
+
+from .arquivos import gravar_privado
 
 CAMINHO_REIVINDICACAO = "/maquinas/adicionar"
 LINK_MAXIMO = 500
@@ -37,14 +39,10 @@ def arquivo_qrcode(maquina_id) -> str:
 
 def gravar_qrcode(link, pasta, maquina_id) -> Path:
     """Write (or overwrite) <pasta>/qrcode_<id>.png, readable by the app's user only."""
-    pasta = Path(pasta)
-    pasta.mkdir(parents=True, exist_ok=True)
-    caminho = pasta / arquivo_qrcode(maquina_id)
-    temporario = caminho.with_suffix(".tmp")
-    descritor = os.open(temporario, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descritor, "wb") as saida:
-        qrcode.make(link, box_size=8, border=4).save(saida, format="PNG")
-    os.replace(temporario, caminho)
+    caminho = Path(pasta) / arquivo_qrcode(maquina_id)
+    imagem = io.BytesIO()
+    qrcode.make(link, box_size=8, border=4).save(imagem, format="PNG")
+    gravar_privado(caminho, imagem.getvalue())
     return caminho
 
 

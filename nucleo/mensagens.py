@@ -29,6 +29,8 @@ MENSAGENS = {
                        "Send the body as JSON (Content-Type: application/json)"),
     "requisicoes_demais": ("Requisições demais",
                            "Too many requests"),
+    "muitas_tentativas": ("Tentativas demais; tente de novo em {segundos} s",
+                          "Too many attempts; try again in {segundos} s"),
     "erro_interno": ("Erro interno do servidor",
                      "Internal server error"),
     "servico_indisponivel": ("Serviço indisponível",
@@ -97,6 +99,14 @@ MENSAGENS = {
                            "The database is unavailable right now, try again in a moment"),
     "gravacao_nao_confirmada": ("Gravação não confirmada a tempo, tente de novo",
                                 "The write was not confirmed in time, try again"),
+
+    # ---- live dashboards (/api/eventos)
+    "fluxos_demais_usuario": ("Painéis ao vivo demais abertos com a sua conta (máximo {maximo}): "
+                              "feche uma aba ou aguarde",
+                              "Too many live dashboards open with your account (at most {maximo}): "
+                              "close a tab or wait"),
+    "fluxos_esgotados": ("O servidor está no limite de painéis ao vivo ({maximo}); tente de novo em instantes",
+                         "The server is at its limit of live dashboards ({maximo}); try again shortly"),
 
     # ---- machines, labels and commands
     "maquina_nao_encontrada": ("Máquina não encontrada",

@@ -4,6 +4,7 @@ from flask import Blueprint, g, jsonify
 from MongoDB.erros import AcessoNegado, NaoAutenticado
 from nucleo import contas
 
+from . import limites
 from .entrada import corpo_json
 from .seguranca import emitir_token, servicos, token_required
 
@@ -11,6 +12,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 
 
 @bp.post("/register")
+@limites.cadastro
 def registrar():
     """Create an operator account (admins are promoted from the console)."""
     dados = corpo_json()
@@ -20,6 +22,7 @@ def registrar():
 
 
 @bp.post("/login")
+@limites.login
 def login():
     """Exchange username and password for a JWT."""
     dados = corpo_json()

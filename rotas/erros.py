@@ -6,16 +6,18 @@ No exception text or traceback ever reaches a client: unexpected errors are logg
 """
 import logging
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 
-from MongoDB.erros import ErroDominio
+from MongoDB.erros import ErroDominio, MuitasTentativas
 from MongoDB.gerencia_BD import FalhaDeConexao
 from nucleo import mensagens
 from nucleo.gravador import BancoIndisponivel
 
 from .apresentacao import idioma
+from .limites import segundos_ate_liberar
 from .seguranca import usuario_da_pagina
 
 log = logging.getLogger(__name__)
@@ -35,10 +37,14 @@ def _quer_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _responder(status, mensagem, campo=None):
+def _responder(status, mensagem, campo=None, repetir_em=None):
     if _quer_json():
-        return resposta_erro(status, mensagem, campo)
-    return render_template("erro.html", status=status, mensagem=mensagem), status
+        resposta = resposta_erro(status, mensagem, campo)
+    else:
+        resposta = make_response(render_template("erro.html", status=status, mensagem=mensagem), status)
+    if repetir_em is not None:
+        resposta.headers["Retry-After"] = str(repetir_em)
+    return resposta
 
 
 def _mensagem(erro_ou_status):
@@ -55,7 +61,13 @@ def registrar_tratadores_de_erro(app):
 
     @app.errorhandler(ErroDominio)
     def erro_dominio(erro):
-        return _responder(erro.status, _mensagem(erro), erro.campo)
+        return _responder(erro.status, _mensagem(erro), erro.campo, erro.repetir_em)
+
+    @app.errorhandler(RateLimitExceeded)
+    def limite_excedido(erro):
+        # flask-limiter's refusal (rotas/limites.py), in our words and with when to come back.
+        segundos = segundos_ate_liberar()
+        return erro_dominio(MuitasTentativas(repetir_em=segundos, segundos=segundos))
 
     @app.errorhandler(HTTPException)
     def erro_http(erro):

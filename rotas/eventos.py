@@ -5,15 +5,21 @@ from the clock (a silent machine turns offline without any message) and sends on
 the machines whose view changed, plus a `: ping` comment so proxies keep the
 connection open. The stream ends when the client goes away (GeneratorExit) or after
 a maximum lifetime; the browser's EventSource reconnects by itself after `retry`.
-One thread per open stream (dev server and gunicorn are threaded): fine for a plant.
+
+Each open stream holds one server thread, so they are counted (rotas/limites.VagasDeFluxo): at
+most SSE_MAX_POR_USUARIO per user (429 beyond) and SSE_MAX_TOTAL in the process (503 beyond),
+and gunicorn.conf.py gives gunicorn that many threads plus a reserve that streams never take.
+A refused dashboard falls back to polling /api/machines (static/js/eventos.js).
 """
 import logging
+import math
 import time
 
 from flask import Blueprint, Response, current_app, g, stream_with_context
 from pymongo.errors import PyMongoError
 
 from . import seguranca
+from .limites import vagas_de_fluxo
 from .seguranca import servicos, token_required
 
 log = logging.getLogger(__name__)
@@ -77,8 +83,12 @@ def fluxo_maquinas(usuario_id, intervalo_s, vida_maxima_s, relogio=time.monotoni
 @token_required
 def eventos():
     """text/event-stream of the caller's machines (cookie or Bearer)."""
-    intervalo = float(current_app.config["SSE_INTERVALO_S"])
-    vida = float(current_app.config["SSE_VIDA_MAXIMA_S"])
-    fluxo = fluxo_maquinas(g.usuario["id"], intervalo, vida)
-    return Response(stream_with_context(fluxo), mimetype="text/event-stream", headers={
-        "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    cfg = current_app.config
+    intervalo, vida = float(cfg["SSE_INTERVALO_S"]), float(cfg["SSE_VIDA_MAXIMA_S"])
+    # A closed tab frees its slot at its next ping, within one interval: that is when to retry.
+    liberar = vagas_de_fluxo().ocupar(g.usuario["id"], cfg["SSE_MAX_POR_USUARIO"], cfg["SSE_MAX_TOTAL"],
+                                      espera_s=math.ceil(intervalo) + 1)
+    resposta = Response(stream_with_context(fluxo_maquinas(g.usuario["id"], intervalo, vida)),
+                        mimetype="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    resposta.call_on_close(liberar)  # whenever the server closes it: client gone, session over, end of life
+    return resposta

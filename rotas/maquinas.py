@@ -6,6 +6,7 @@ from flask import Blueprint, g, jsonify
 from nucleo import maquinas as casos
 from nucleo import validacao
 
+from . import limites
 from .entrada import corpo_json
 from .seguranca import admin_required, servicos, token_required
 
@@ -14,6 +15,7 @@ bp = Blueprint("maquinas", __name__, url_prefix="/api")
 
 @bp.post("/machines")
 @token_required
+@limites.reivindicacao
 def reivindicar():
     """Claim a machine by `codigo` + `segredo`, or by the QR `link` that carries both."""
     dados = corpo_json()

@@ -91,12 +91,12 @@ def _caminhos():
             {200: _resposta("página HTML", texto(), "text/html")}, (), etiqueta="documentacao")},
         "/api/auth/register": {"post": _operacao(
             "Criar conta de operador", PUBLICO, {201: _resposta("criada", _mensagem_e(usuario=ref("schemas/Usuario")))},
-            CORPO + (409,), corpo(nome_usuario=texto(pattern=r"^[A-Za-z0-9_.-]{3,40}$"), senha=texto(8),
+            CORPO + (409, 429), corpo(nome_usuario=texto(pattern=r"^[A-Za-z0-9_.-]{3,40}$"), senha=texto(8),
                                   empresa=texto(1, 120), email=texto(3, 254)), etiqueta="conta")},
         "/api/auth/login": {"post": _operacao(
             "Trocar usuário e senha por um JWT", PUBLICO,
             {200: _resposta("sessão aberta", objeto({"token": texto(), "user_id": texto(), "nome_usuario": texto()}))},
-            CORPO + (401,), corpo(nome_usuario=texto(), senha=texto()), etiqueta="conta")},
+            CORPO + (401, 429), corpo(nome_usuario=texto(), senha=texto()), etiqueta="conta")},
         "/api/auth/logout": {"post": _operacao(
             "Revogar todos os tokens do usuário", USUARIO_ESCRITA, {200: _resposta("encerrada", _mensagem_e())},
             SESSAO_ESCRITA, etiqueta="conta")},
@@ -115,7 +115,7 @@ def _caminhos():
             "post": _operacao(
                 "Reivindicar uma máquina por código + segredo ou pelo link do QR", USUARIO_ESCRITA,
                 {201: _resposta("associada", maquina), 200: _resposta("já era sua", maquina)},
-                CORPO + SESSAO_ESCRITA + (404, 409),
+                CORPO + SESSAO_ESCRITA + (404, 409, 429),
                 objeto({"codigo": texto(), "segredo": texto(), "link": texto(), "nome_maquina": texto(1, 80)},
                        ["nome_maquina"]), etiqueta="maquinas"),
             "get": _operacao("Minhas máquinas", USUARIO,
@@ -191,7 +191,7 @@ def _caminhos():
             f"Dispositivo: uma leitura, ou um lote de até {LOTE_MAXIMO} em `leituras`", DISPOSITIVO,
             {201: _resposta("recebida (ou lote recebido)", {"oneOf": [ref("schemas/LeituraRecebida"), ref("schemas/LoteRecebido")]}),
              200: _resposta("já recebida antes", ref("schemas/LeituraRecebida"))},
-            CORPO + (401, 403, 404, 503), {"oneOf": [leitura_http, lote]}, etiqueta="telemetria")},
+            CORPO + (401, 403, 404, 429, 503), {"oneOf": [leitura_http, lote]}, etiqueta="telemetria")},
         "/api/sensor-data/{maquina_id}": {"get": _operacao(
             "Leituras, da mais nova para a mais antiga", USUARIO,
             {200: _resposta("leituras", objeto({"maquina_id": texto(), "leituras": lista_de(ref("schemas/Leitura"))}))},
@@ -218,7 +218,7 @@ def _caminhos():
         "/api/eventos": {"get": _operacao(
             "Server-Sent Events: o estado das minhas máquinas quando muda", USUARIO,
             {200: _resposta("fluxo text/event-stream; o esquema é o de cada evento", ref("schemas/Evento"),
-                            "text/event-stream")}, SESSAO, etiqueta="maquinas")},
+                            "text/event-stream")}, SESSAO + (429, 503), etiqueta="maquinas")},
     }
 
 

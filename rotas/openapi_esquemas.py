@@ -12,7 +12,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from .seguranca import CABECALHO_CSRF, COOKIE_SESSAO
 
 DATA = {"type": "string", "format": "date-time"}
-ERROS = (400, 401, 403, 404, 409, 413, 415, 503)
+ERROS = (400, 401, 403, 404, 409, 413, 415, 429, 503)
 
 
 def ref(caminho) -> dict:

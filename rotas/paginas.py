@@ -16,7 +16,7 @@ from MongoDB.gerencia_BD import agora_utc
 from nucleo import contas, mensagens
 from nucleo.contrato import CONFIGURACAO_RESET
 
-from . import apresentacao, seguranca
+from . import apresentacao, limites, seguranca
 from .seguranca import login_required, servicos
 
 bp = Blueprint("paginas", __name__)
@@ -53,6 +53,7 @@ def inicio():
 
 
 @bp.route("/entrar", methods=["GET", "POST"])
+@limites.login
 def entrar():
     """Login form; on success the session cookie is set and the user goes back to `proximo`."""
     proximo = caminho_local(request.values.get("proximo")) or ""
@@ -72,6 +73,7 @@ def entrar():
 
 
 @bp.route("/cadastrar", methods=["GET", "POST"])
+@limites.cadastro
 def cadastrar():
     """Registration form; domain refusals come back on the form, with the field marked."""
     proximo = caminho_local(request.values.get("proximo")) or ""

@@ -50,7 +50,8 @@ def _usuario_do_token(token):
     return usuario
 
 
-def _token_bearer():
+def token_bearer():
+    """The token of `Authorization: Bearer <token>`, or None."""
     cabecalho = request.headers.get("Authorization", "")
     tipo, _, token = cabecalho.partition(" ")
     return token.strip() if tipo.lower() == "bearer" and token.strip() else None
@@ -71,7 +72,7 @@ def csrf_confere() -> bool:
 
 def usuario_atual():
     """The caller: Bearer header first, then the page cookie (CSRF-checked on writes)."""
-    token = _token_bearer()
+    token = token_bearer()
     if token is not None:
         return _usuario_do_token(token)
     token = request.cookies.get(COOKIE_SESSAO)
@@ -132,7 +133,7 @@ admin_pagina = _so_admin(login_required)
 
 def token_dispositivo():
     """The device token from `Authorization: Bearer`; 401 without it."""
-    token = _token_bearer()
+    token = token_bearer()
     if token is None:
         raise NaoAutenticado("token_dispositivo_ausente")
     return token

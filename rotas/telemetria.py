@@ -12,6 +12,7 @@ from MongoDB.gerencia_telemetria import LIMITE_MAXIMO, LIMITE_PADRAO
 from nucleo import leituras, mensagens, validacao
 from nucleo.contrato import LOTE_MAXIMO
 
+from . import limites
 from .apresentacao import fuso_do_usuario, idioma
 from .csv_leituras import csv_leituras
 from .entrada import corpo_json, intervalo, parametro_inteiro, parametro_instante
@@ -22,6 +23,7 @@ SERIE_DIAS_MAXIMOS = 400
 
 
 @bp.post("/sensor-data")
+@limites.falhas_do_dispositivo
 def receber():
     """A reading from a device (`Authorization: Bearer <device token>`), or a backlog in `leituras`."""
     token = token_dispositivo()

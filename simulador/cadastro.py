@@ -1,10 +1,10 @@
 """The machines of `main.py simular`: kept in DATA_DIR/simulador.json so a second run reuses them."""
 import json
 import logging
-import os
 from pathlib import Path
 
 from MongoDB.erros import ErroDominio, MaquinaDeOutroUsuario, UsuarioNaoEncontrado
+from nucleo.arquivos import gravar_privado
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +62,6 @@ def _ainda_vale(servicos, maquina) -> bool:
 
 
 def _gravar_guardadas(arquivo, maquinas):
-    arquivo.parent.mkdir(parents=True, exist_ok=True)
-    temporario = arquivo.with_suffix(".tmp")
     conteudo = {"maquinas": [{campo: m[campo] for campo in ("id", "token", "segredo")} for m in maquinas]}
-    # Created 0600 from the start: the tokens are never readable by others, not even briefly.
-    descritor = os.open(temporario, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descritor, "w") as saida:
-        json.dump(conteudo, saida, indent=2)
-    os.chmod(temporario, 0o600)
-    os.replace(temporario, arquivo)
+    # 0600 from the first byte: the tokens are never readable by others, not even briefly.
+    gravar_privado(arquivo, json.dumps(conteudo, indent=2))

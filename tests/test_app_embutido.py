@@ -30,6 +30,8 @@ def test_app_sem_configuracao_roda_tudo_e_guarda_dados_entre_reinicios(tmp_path)
         assert status == 200
         assert saude["banco"]["estado"] == "ok" and "nx-27017" in saude["banco"]["tipo"]
         assert saude["mqtt"]["embutido"] is True and saude["mqtt"]["estado"] == "conectado"
+        with urllib.request.urlopen(f"http://127.0.0.1:{app.porta}/entrar", timeout=5) as pagina:
+            assert pagina.headers.get_all("Server") == ["DataButcher"]  # no Werkzeug or Python version to look up
         cadastro = _pedir(app.porta, "/api/auth/register", {
             "nome_usuario": "persistente", "senha": "senha-que-fica", "empresa": "Frigo", "email": "p@x.com"})
         assert cadastro[0] == 201

@@ -3,6 +3,10 @@ import pytest
 
 from config import ConfiguracaoInvalida, RAIZ, ler_configuracao
 
+# Two keys as `secrets.token_hex(32)` makes them (fixed here so the tests are the same every run).
+CHAVE_FORTE = "8bcc11d6945580063e0b197678a5ba92e4013adb389e79b21de5dbadf8627c8a"
+OUTRA_CHAVE_FORTE = "da647e98d544888fde6c4a519f68458ffcf56e02ea42a671140a07637ee06099"
+
 
 def test_desenvolvimento_gera_segredos_aleatorios_e_os_mantem(tmp_path):
     ambiente = {"DATA_DIR": str(tmp_path)}
@@ -14,7 +18,7 @@ def test_desenvolvimento_gera_segredos_aleatorios_e_os_mantem(tmp_path):
 
 @pytest.mark.parametrize("segredo", [None, "sua_chave_secreta_flask", "curta-demais"])
 def test_producao_recusa_segredo_ausente_padrao_ou_curto(tmp_path, segredo):
-    ambiente = {"DATABUTCHER_ENV": "production", "DATA_DIR": str(tmp_path), "JWT_SECRET_KEY": "j" * 40}
+    ambiente = {"DATABUTCHER_ENV": "production", "DATA_DIR": str(tmp_path), "JWT_SECRET_KEY": OUTRA_CHAVE_FORTE}
     if segredo:
         ambiente["SECRET_KEY"] = segredo
     with pytest.raises(ConfiguracaoInvalida, match="SECRET_KEY"):
@@ -23,7 +27,7 @@ def test_producao_recusa_segredo_ausente_padrao_ou_curto(tmp_path, segredo):
 
 def test_producao_com_segredos_fortes_liga_cookie_seguro(tmp_path):
     cfg = ler_configuracao({"DATABUTCHER_ENV": "production", "DATA_DIR": str(tmp_path),
-                            "SECRET_KEY": "s" * 40, "JWT_SECRET_KEY": "j" * 40})
+                            "SECRET_KEY": CHAVE_FORTE, "JWT_SECRET_KEY": OUTRA_CHAVE_FORTE})
     assert cfg["DATABUTCHER_ENV"] == "production" and cfg["SESSION_COOKIE_SECURE"]
 
 
@@ -39,3 +43,15 @@ def test_pastas_relativas_sao_relativas_ao_projeto_e_numeros_invalidos_sao_recus
     assert cfg["DATA_DIR"] == str(RAIZ / "dados-x")
     with pytest.raises(ConfiguracaoInvalida, match="PORT"):
         ler_configuracao({"DATA_DIR": str(tmp_path), "PORT": "cinco mil"})
+
+
+def test_limites_de_tentativas_vem_das_configuracoes_e_sao_conferidos_na_partida(tmp_path):
+    cfg = ler_configuracao({"DATA_DIR": str(tmp_path)})
+    assert cfg["RATELIMIT_STORAGE_URI"] == "memory://" and cfg["LIMITE_LOGIN_USUARIO"] == "5 per minute"
+    cfg = ler_configuracao({"DATA_DIR": str(tmp_path), "RATELIMIT_STORAGE_URI": "redis://cache:6379",
+                            "LIMITE_LOGIN_IP": "30/minute;200/hour"})
+    assert cfg["RATELIMIT_STORAGE_URI"] == "redis://cache:6379" and cfg["LIMITE_LOGIN_IP"] == "30/minute;200/hour"
+    with pytest.raises(ConfiguracaoInvalida, match="LIMITE_LOGIN_IP"):
+        ler_configuracao({"DATA_DIR": str(tmp_path), "LIMITE_LOGIN_IP": "muitos"})
+    with pytest.raises(ConfiguracaoInvalida, match="LOG_FORMAT"):
+        ler_configuracao({"DATA_DIR": str(tmp_path), "LOG_FORMAT": "xml"})

@@ -143,3 +143,58 @@ def test_fluxo_aberto_avisa_e_termina_quando_a_sessao_e_encerrada(app, client, a
     texto = "".join(partes)
     assert texto.rstrip().endswith('event: sessao\ndata: "encerrada"')
     assert len(partes) < 40  # within a few ticks, not at the end of the stream's 20 s life
+
+
+# ---- how many streams: each holds a server thread --------------------------------------------
+def abrir_fluxo(client, headers):
+    """An open stream (the view ran and took its slot); close it to give the slot back.
+
+    The test client runs every stream in this one thread, each inside its own request context:
+    they must be closed last-opened first (a server gives each stream its own thread).
+    """
+    return client.get("/api/eventos", headers=headers, buffered=False)
+
+
+def fechar_todos(respostas):
+    for resposta in reversed(respostas):
+        resposta.close()
+
+
+def test_sexto_painel_do_mesmo_usuario_recebe_429_e_fechar_uma_aba_libera_a_vaga(app, client, atores):
+    app.config.update(SSE_INTERVALO_S=0.01, SSE_VIDA_MAXIMA_S=5)
+    eu, vizinho = atores.usuario(), atores.usuario()
+    abertos = [abrir_fluxo(client, eu["headers"]) for _ in range(app.config["SSE_MAX_POR_USUARIO"])]
+    try:
+        assert [r.status_code for r in abertos] == [200] * 5
+        recusado = abrir_fluxo(client, eu["headers"])
+        corpo = assert_envelope(recusado, 429)
+        assert "máximo 5" in corpo["message"] and int(recusado.headers["Retry-After"]) >= 1
+        do_vizinho = abrir_fluxo(client, vizinho["headers"])  # the limit is mine, not the neighbour's
+        assert do_vizinho.status_code == 200
+        do_vizinho.close()
+        abertos.pop().close()  # I close a tab
+        abertos.append(abrir_fluxo(client, eu["headers"]))
+        assert abertos[-1].status_code == 200
+    finally:
+        fechar_todos(abertos)
+
+
+def test_alem_do_total_do_servidor_o_painel_recebe_503_e_consulta_em_vez_de_esperar(app, client, atores):
+    app.config.update(SSE_INTERVALO_S=0.01, SSE_VIDA_MAXIMA_S=5, SSE_MAX_TOTAL=3)
+    usuarios = [atores.usuario() for _ in range(3)]
+    abertos = [abrir_fluxo(client, usuarios[0]["headers"]), abrir_fluxo(client, usuarios[0]["headers"]),
+               abrir_fluxo(client, usuarios[1]["headers"])]
+    try:
+        recusado = abrir_fluxo(client, usuarios[2]["headers"])
+        corpo = assert_envelope(recusado, 503)
+        assert "limite de painéis ao vivo (3)" in corpo["message"] and int(recusado.headers["Retry-After"]) >= 1
+        # The dashboard's fallback (static/js/eventos.js) polls the list, which answers at once.
+        assert client.get("/api/machines", headers=usuarios[2]["headers"]).status_code == 200
+    finally:
+        fechar_todos(abertos)
+
+
+def test_fluxos_que_terminam_sozinhos_devolvem_a_vaga(app, client, atores, fluxo_rapido):
+    eu = atores.usuario()
+    for _ in range(3 * app.config["SSE_MAX_POR_USUARIO"]):  # each one runs to the end of its short life
+        assert ": ping" in ler_eventos(client, eu["headers"], maximo=99)

@@ -24,8 +24,9 @@ def test_sem_token_token_alheio_e_maquina_desconhecida(client, atores):
     assert_envelope(client.post("/api/sensor-data", json=corpo), 401)
     assert_envelope(client.post("/api/sensor-data", json=corpo,
                                 headers={"Authorization": f"Bearer {outra['token']}"}), 403)
+    # An unknown machine is refused like a wrong token: no id can be probed (tests/test_limites.py).
     assert_envelope(client.post("/api/sensor-data", json={**corpo, "maquina_id": "0123456789abcdef01234567"},
-                                headers={"Authorization": f"Bearer {maquina['token']}"}), 404)
+                                headers={"Authorization": f"Bearer {maquina['token']}"}), 403)
 
 
 def test_campo_invalido_da_400_nomeando_o_campo_e_nada_e_guardado(client, atores, servicos):
