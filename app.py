@@ -17,6 +17,7 @@ from MongoDB.erros import BancoEmbutidoIndisponivel
 from MongoDB.gerencia_BD import GerenciadorBD, abrir_banco
 from mqtt.adaptador import registrar_mqtt
 from mqtt.broker_embutido import BrokerIndisponivel
+from mqtt.dynsec import credenciais_do_broker
 from nucleo.servicos import criar_servicos
 from rotas import registrar_blueprints
 from rotas.conversores import registrar_conversores
@@ -61,7 +62,7 @@ def registrar_servicos(app, mongo_client):
         atexit.register(bd.fechar)
     bd.criar_indices()
     bd.aplicar_retencao(app.config["RETENCAO_DIAS_BRUTOS"], app.config["RETENCAO_DIAS_AGREGADOS"])
-    servicos = criar_servicos(bd, app.config)
+    servicos = criar_servicos(bd, app.config, credenciais=credenciais_do_broker(app.config))
     app.extensions["databutcher"] = servicos
     # atexit runs last-registered first: the writer flushes before the database closes.
     atexit.register(servicos.encerrar)

@@ -23,6 +23,8 @@ RAIZ = Path(__file__).resolve().parent
 
 # Values that must never reach production: the seed README's placeholders.
 SEGREDOS_PROIBIDOS = {"", "dev", "changeme", "sua_chave_secreta_flask", "sua_chave_secreta_jwt"}
+USUARIO_MQTT_PADRAO = "databutcher-app"
+ARQUIVO_CREDENCIAIS_MQTT = "mqtt-app.json"
 
 
 class ConfiguracaoInvalida(RuntimeError):
@@ -69,18 +71,39 @@ def _uri_mongo(ambiente):
     return None
 
 
-def _segredos_de_desenvolvimento(pasta_dados: Path) -> dict:
-    """Random keys kept in DATA_DIR so dev sessions survive a restart without a shared default."""
-    arquivo = pasta_dados / "segredos-dev.json"
+def _segredos_guardados(arquivo: Path, gerar) -> dict:
+    """The JSON in `arquivo`, or `gerar()` written there once, readable by this user only."""
     if arquivo.exists():
         return json.loads(arquivo.read_text())
-    pasta_dados.mkdir(parents=True, exist_ok=True)
-    gerados = {"SECRET_KEY": secrets.token_hex(32), "JWT_SECRET_KEY": secrets.token_hex(32)}
-    # Created 0600 in one step: the keys are never readable by others, not even for a moment.
-    descritor = os.open(arquivo, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    arquivo.parent.mkdir(parents=True, exist_ok=True)
+    gerados = gerar()
+    try:
+        # Created 0600 in one step: the secrets are never readable by others, not even for a moment.
+        descritor = os.open(arquivo, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process (the console?) wrote it first: use theirs
+        return json.loads(arquivo.read_text())
     with os.fdopen(descritor, "w") as saida:
         json.dump(gerados, saida)
     return gerados
+
+
+def _segredos_de_desenvolvimento(pasta_dados: Path) -> dict:
+    """Random keys kept in DATA_DIR so dev sessions survive a restart without a shared default."""
+    return _segredos_guardados(pasta_dados / "segredos-dev.json",
+                               lambda: {"SECRET_KEY": secrets.token_hex(32), "JWT_SECRET_KEY": secrets.token_hex(32)})
+
+
+def credenciais_mqtt_do_app(cfg) -> tuple:
+    """(username, password) the app logs in with on the embedded broker.
+
+    MQTT_USERNAME / MQTT_PASSWORD when set; otherwise generated once and kept in
+    DATA_DIR/mqtt-app.json (0600), so the broker never needs an anonymous door for the app.
+    """
+    if cfg.get("MQTT_USERNAME") and cfg.get("MQTT_PASSWORD"):
+        return cfg["MQTT_USERNAME"], cfg["MQTT_PASSWORD"]
+    guardadas = _segredos_guardados(Path(cfg["DATA_DIR"]) / ARQUIVO_CREDENCIAIS_MQTT,
+                                    lambda: {"MQTT_USERNAME": USUARIO_MQTT_PADRAO, "MQTT_PASSWORD": secrets.token_urlsafe(32)})
+    return cfg.get("MQTT_USERNAME") or guardadas["MQTT_USERNAME"], cfg.get("MQTT_PASSWORD") or guardadas["MQTT_PASSWORD"]
 
 
 def em_producao(cfg) -> bool:
@@ -117,6 +140,8 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "MQTT_ENABLED": _booleano(ambiente, "MQTT_ENABLED", True),
         "MQTT_BROKER_URL": _texto(ambiente, "MQTT_BROKER_URL"),
         "MQTT_BROKER_PORT": _inteiro(ambiente, "MQTT_BROKER_PORT", 1883),
+        # Where the embedded broker listens: loopback unless devices on the plant network must reach it.
+        "MQTT_BIND": _texto(ambiente, "MQTT_BIND", "127.0.0.1"),
         "MQTT_USERNAME": _texto(ambiente, "MQTT_USERNAME"),
         "MQTT_PASSWORD": _texto(ambiente, "MQTT_PASSWORD"),
         "MQTT_TLS_ENABLED": _booleano(ambiente, "MQTT_TLS_ENABLED", False),
@@ -124,6 +149,10 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         # A client id shared by two processes makes the broker kick one of them in a loop.
         "MQTT_CLIENT_ID": _texto(ambiente, "MQTT_CLIENT_ID", f"databutcher-app-{uuid.uuid4().hex[:12]}"),
         "MQTT_SHARED_GROUP": _texto(ambiente, "MQTT_SHARED_GROUP"),
+        # mosquitto's dynamic security plugin: device logins created, rotated and removed by the app.
+        "MQTT_DYNSEC": _booleano(ambiente, "MQTT_DYNSEC", False),
+        "MQTT_DYNSEC_USERNAME": _texto(ambiente, "MQTT_DYNSEC_USERNAME", "admin"),
+        "MQTT_DYNSEC_PASSWORD": _texto(ambiente, "MQTT_DYNSEC_PASSWORD"),
         "HEARTBEAT_TIMEOUT": _inteiro(ambiente, "HEARTBEAT_TIMEOUT", 45),
         "RETENCAO_DIAS_BRUTOS": _inteiro(ambiente, "RETENCAO_DIAS_BRUTOS", 35),
         "RETENCAO_DIAS_AGREGADOS": _inteiro(ambiente, "RETENCAO_DIAS_AGREGADOS", 730),
@@ -141,7 +170,18 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
     }
     _validar_segredos(cfg, pasta_dados)
+    _validar_mqtt(cfg)
     return cfg
+
+
+def _validar_mqtt(cfg: dict) -> None:
+    """Refuse MQTT settings that would leave the broker open or the device logins unmanaged."""
+    if cfg["MQTT_DYNSEC"] and not (cfg["MQTT_BROKER_URL"] and cfg["MQTT_DYNSEC_PASSWORD"]):
+        raise ConfiguracaoInvalida("MQTT_DYNSEC=true precisa de MQTT_BROKER_URL (o mosquitto) e MQTT_DYNSEC_PASSWORD")
+    if em_producao(cfg) and cfg["MQTT_ENABLED"] and cfg["MQTT_BROKER_URL"] and not (
+            cfg["MQTT_USERNAME"] and cfg["MQTT_PASSWORD"]):
+        raise ConfiguracaoInvalida("em produção o app entra no broker com MQTT_USERNAME e MQTT_PASSWORD: "
+                                   "um broker que aceita anônimos aceita qualquer um")
 
 
 def _validar_segredos(cfg: dict, pasta_dados: Path) -> None:

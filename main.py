@@ -132,6 +132,14 @@ def _recusar(mensagem) -> int:
     return RECUSADO
 
 
+def _credenciais_do_broker(cfg):
+    """Device logins on mosquitto when MQTT_DYNSEC=true; imported only then, so the console stays light."""
+    if not cfg.get("MQTT_DYNSEC"):
+        return None
+    from mqtt.dynsec import credenciais_do_broker
+    return credenciais_do_broker(cfg)
+
+
 def executar(argv=None, servicos=None, cfg=None, entrada=input, saida=sys.stdout) -> int:
     """Run one subcommand, or the menu when there is none; returns the exit code."""
     try:
@@ -143,10 +151,13 @@ def executar(argv=None, servicos=None, cfg=None, entrada=input, saida=sys.stdout
         if servicos is not None:
             return _despachar(args, Console(servicos, cfg, entrada, saida))
         bd = abrir_banco(cfg, porta_propria=True)
+        credenciais = _credenciais_do_broker(cfg)
         try:
             bd.criar_indices()
-            return _despachar(args, Console(criar_servicos(bd, cfg), cfg, entrada, saida))
+            return _despachar(args, Console(criar_servicos(bd, cfg, credenciais=credenciais), cfg, entrada, saida))
         finally:
+            if credenciais is not None:
+                credenciais.fechar()
             bd.fechar()
     except ErroDominio as erro:
         return _recusar(mensagens.texto(erro))

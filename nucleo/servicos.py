@@ -18,6 +18,7 @@ from MongoDB.gerencia_usuario import GerenciaUsuario
 
 from . import contrato
 from .contadores import Contadores
+from .credenciais import SemCredenciaisNoBroker
 from .estados import aplicar_estado
 from .gravador import Gravador
 
@@ -37,6 +38,7 @@ class Servicos:
     registros: GerenciaRegistros
     comandos: GerenciaComandos
     gravador: Gravador
+    credenciais: object = field(default_factory=SemCredenciaisNoBroker)  # the broker's device logins
     _maquinas_conhecidas: dict = field(default_factory=dict)
     _trava: threading.Lock = field(default_factory=threading.Lock)
 
@@ -53,12 +55,16 @@ class Servicos:
         return True
 
     def encerrar(self):
-        """Flush the writer (called at shutdown)."""
+        """Flush the writer and close the broker-login client (called at shutdown)."""
         self.gravador.parar()
+        self.credenciais.fechar()
 
 
-def criar_servicos(bd, cfg, contadores=None) -> Servicos:
-    """Build every manager over `bd` and the writer, with the settings in `cfg`."""
+def criar_servicos(bd, cfg, contadores=None, credenciais=None) -> Servicos:
+    """Build every manager over `bd` and the writer, with the settings in `cfg`.
+
+    `credenciais` is the broker's device-login port (nucleo/credenciais.py); None = no-op.
+    """
     contadores = contadores or Contadores()
     preferencias = {"fuso_horario": cfg.get("TIMEZONE") or contrato.FUSO_PADRAO,
                     "idioma": contrato.IDIOMA_PADRAO, "tema": "claro"}
@@ -71,4 +77,5 @@ def criar_servicos(bd, cfg, contadores=None) -> Servicos:
     return Servicos(bd=bd, cfg=cfg, contadores=contadores,
                     usuarios=GerenciaUsuario(bd, preferencias, cfg.get("BCRYPT_ROUNDS", 12)),
                     maquinas=maquinas, telemetria=telemetria, agregados=agregados,
-                    registros=GerenciaRegistros(bd), comandos=comandos, gravador=gravador)
+                    registros=GerenciaRegistros(bd), comandos=comandos, gravador=gravador,
+                    credenciais=credenciais or SemCredenciaisNoBroker())

@@ -23,7 +23,7 @@ def esperar(condicao, segundos=10.0, mensagem="condição"):
 
 @pytest.fixture
 def app_mqtt(mosquitto):
-    config = dict(CONFIG_TESTE, MQTT_ENABLED=True, MQTT_BROKER_URL="127.0.0.1", MQTT_BROKER_PORT=mosquitto.porta)
+    config = dict(CONFIG_TESTE, **mosquitto.config_app())
     app = create_app(config, mongo_client=mongomock.MongoClient(tz_aware=True))
     mqtt = app.extensions["mqtt"]
     esperar(mqtt.client.is_connected, mensagem="conexão do app ao mosquitto")
@@ -31,6 +31,7 @@ def app_mqtt(mosquitto):
     yield app
     mqtt.client.disconnect()
     mqtt.client.loop_stop()
+    app.extensions["databutcher"].encerrar()
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def cenario(app_mqtt, mosquitto):
     atores = Atores(client, app_mqtt.extensions["databutcher"])
     dono = atores.usuario()
     maquina = atores.maquina_de(dono)
-    dispositivo = DispositivoSimulado(mosquitto.porta, maquina["id"])
+    dispositivo = DispositivoSimulado(mosquitto.porta, maquina["id"], maquina["token"])
     yield {"client": client, "dono": dono, "maquina": maquina, "dispositivo": dispositivo,
            "servicos": app_mqtt.extensions["databutcher"], "app": app_mqtt}
     dispositivo.fechar()
