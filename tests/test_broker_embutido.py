@@ -9,7 +9,9 @@ this says so and the workaround can go.
 import gc
 import json
 import queue
+import socket
 import threading
+import time
 import warnings
 
 import mongomock
@@ -19,7 +21,7 @@ from amqtt.broker import Broker
 
 from MongoDB.banco_embutido import porta_livre
 from MongoDB.gerencia_BD import GerenciadorBD
-from mqtt import acesso
+from mqtt import acesso, broker_amqtt
 from mqtt.acesso import Porteiro
 from mqtt.amqtt_plugins import configuracao
 from mqtt.broker_embutido import BrokerEmbutido
@@ -98,6 +100,20 @@ def test_cem_dispositivos_conectando_de_uma_vez_ficam_todos_conectados(servicos,
     assert conectados == DISPOSITIVOS and contagem.get("desconexoes", 0) == 0
     assert contagem.get("mensagens_alheias", 0) == 0 and contagem["comandos_recebidos"] == DISPOSITIVOS
     assert [registro.getMessage() for registro in caplog.records if registro.name == "asyncio"] == []  # no broker task died
+
+
+def test_conexao_que_nao_faz_login_e_fechada(servicos, monkeypatch):
+    """A socket that never sends CONNECT (a scanner, a slow attack) does not keep a connection forever."""
+    monkeypatch.setattr(broker_amqtt, "PRAZO_LOGIN_S", 0.5)
+    porta = porta_livre()
+    broker = BrokerEmbutido(Porteiro(*APP, servicos.maquinas.autenticar_dispositivo), "127.0.0.1", porta).iniciar()
+    try:
+        with socket.create_connection(("127.0.0.1", porta), timeout=5) as conexao:
+            inicio = time.monotonic()
+            assert conexao.recv(16) == b""  # closed by the broker, nothing said
+            assert time.monotonic() - inicio < 3
+    finally:
+        broker.parar()
 
 
 def test_regras_de_cada_cliente():
