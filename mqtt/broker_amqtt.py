@@ -127,6 +127,8 @@ class BrokerAmqtt(Broker):
             await ConnackPacket.build(0, NOT_AUTHORIZED).to_stream(writer)
             await writer.close()
             raise MQTTError("login recusado")
+        # amqtt reads the same CONNECT again; its auth plugin asks the Porteiro once more (a cache hit)
+        # and keeps the answer on the session for the ACL.
         return await super()._initialize_client_session(_LeitorComPrefixo(gravador.lidos, reader), writer,
                                                         remote_address, remote_port)
 

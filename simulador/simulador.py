@@ -6,7 +6,7 @@
 or `sim.rodar(duracao)` for a blocking run with progress lines (what `main.py simular` does).
 One scheduler thread walks a heap of due times on the monotonic clock (no sleep per
 machine), so 200 machines at 1 Hz are 200 evenly spread publishes a second; when it falls
-behind, the progress line says so. Commands arrive on the MQTT network threads and are
+behind, the progress line says so. Commands arrive on the MQTT network thread and are
 applied under the same lock as the sensor steps.
 """
 import heapq
