@@ -18,6 +18,7 @@ from MongoDB.erros import BancoEmbutidoIndisponivel
 from MongoDB.gerencia_BD import GerenciadorBD, abrir_banco
 from mqtt.adaptador import registrar_mqtt
 from mqtt.broker_embutido import BrokerIndisponivel
+from mqtt.dynsec import credenciais_do_broker
 from nucleo.logs import formatador
 from nucleo.retencao import Retencao
 from nucleo.servicos import criar_servicos, preparar_banco
@@ -79,7 +80,7 @@ def registrar_servicos(app, mongo_client):
     else:
         bd = abrir_banco(app.config)
         atexit.register(bd.fechar)
-    servicos = criar_servicos(bd, app.config)
+    servicos = criar_servicos(bd, app.config, credenciais=credenciais_do_broker(app.config))
     preparar_banco(servicos)
     app.extensions["databutcher"] = servicos
     # atexit runs last-registered first: the writer flushes before the database closes.

@@ -34,6 +34,10 @@ SEGREDO_BITS_MINIMOS = 90
 SEGREDO_FRACAO_MAXIMA = 0.25
 FORMATOS_DE_LOG = ("text", "json")
 
+USUARIO_MQTT_PADRAO = "databutcher-app"
+ARQUIVO_CREDENCIAIS_MQTT = "mqtt-app.json"
+ARQUIVO_ID_CLIENTE_MQTT = "mqtt-client-id.json"
+
 
 class ConfiguracaoInvalida(RuntimeError):
     """A setting is missing or unsafe; the process must not start."""
@@ -107,16 +111,34 @@ def _uri_mongo(ambiente):
 ARQUIVO_SEGREDOS_DEV = "segredos-dev.json"
 
 
-def _segredos_de_desenvolvimento(pasta_dados: Path) -> dict:
-    """Random keys kept in DATA_DIR so dev sessions survive a restart without a shared default."""
-    arquivo = pasta_dados / ARQUIVO_SEGREDOS_DEV
+def _segredos_guardados(arquivo: Path, gerar) -> dict:
+    """The JSON in `arquivo`, or `gerar()` written there once, readable by this user only from its first byte;
+    another process that created it first wins, and its values are used."""
     if arquivo.exists():
         return json.loads(arquivo.read_text())
-    gerados = {"SECRET_KEY": secrets.token_hex(32), "JWT_SECRET_KEY": secrets.token_hex(32)}
-    # 0600 from its first byte; another process that created it first wins, and we use its keys.
+    gerados = gerar()
     if not gravar_privado(arquivo, json.dumps(gerados), substituir=False):
         return json.loads(arquivo.read_text())
     return gerados
+
+
+def _segredos_de_desenvolvimento(pasta_dados: Path) -> dict:
+    """Random keys kept in DATA_DIR so dev sessions survive a restart without a shared default."""
+    return _segredos_guardados(pasta_dados / ARQUIVO_SEGREDOS_DEV,
+                               lambda: {"SECRET_KEY": secrets.token_hex(32), "JWT_SECRET_KEY": secrets.token_hex(32)})
+
+
+def credenciais_mqtt_do_app(cfg) -> tuple:
+    """(username, password) the app logs in with on the embedded broker.
+
+    MQTT_USERNAME / MQTT_PASSWORD when set; otherwise generated once and kept in
+    DATA_DIR/mqtt-app.json (0600), so the broker never needs an anonymous door for the app.
+    """
+    if cfg.get("MQTT_USERNAME") and cfg.get("MQTT_PASSWORD"):
+        return cfg["MQTT_USERNAME"], cfg["MQTT_PASSWORD"]
+    guardadas = _segredos_guardados(Path(cfg["DATA_DIR"]) / ARQUIVO_CREDENCIAIS_MQTT,
+                                    lambda: {"MQTT_USERNAME": USUARIO_MQTT_PADRAO, "MQTT_PASSWORD": secrets.token_urlsafe(32)})
+    return cfg.get("MQTT_USERNAME") or guardadas["MQTT_USERNAME"], cfg.get("MQTT_PASSWORD") or guardadas["MQTT_PASSWORD"]
 
 
 def id_cliente_mqtt(cfg) -> str:
@@ -124,14 +146,8 @@ def id_cliente_mqtt(cfg) -> str:
     restarts resume the broker session."""
     if cfg.get("MQTT_CLIENT_ID"):
         return cfg["MQTT_CLIENT_ID"]
-    pasta_dados = Path(cfg["DATA_DIR"])
-    arquivo = pasta_dados / "mqtt-client-id"
-    if arquivo.exists():
-        return arquivo.read_text().strip()
-    pasta_dados.mkdir(parents=True, exist_ok=True)
-    identificador = f"databutcher-app-{uuid.uuid4().hex[:12]}"
-    arquivo.write_text(identificador + "\n")
-    return identificador
+    return _segredos_guardados(Path(cfg["DATA_DIR"]) / ARQUIVO_ID_CLIENTE_MQTT,
+                               lambda: {"MQTT_CLIENT_ID": f"databutcher-app-{uuid.uuid4().hex[:12]}"})["MQTT_CLIENT_ID"]
 
 
 def em_producao(cfg) -> bool:
@@ -170,6 +186,8 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "MQTT_ENABLED": _booleano(ambiente, "MQTT_ENABLED", True),
         "MQTT_BROKER_URL": _texto(ambiente, "MQTT_BROKER_URL"),
         "MQTT_BROKER_PORT": _inteiro(ambiente, "MQTT_BROKER_PORT", 1883),
+        # Where the embedded broker listens: loopback unless devices on the plant network must reach it.
+        "MQTT_BIND": _texto(ambiente, "MQTT_BIND", "127.0.0.1"),
         "MQTT_USERNAME": _texto(ambiente, "MQTT_USERNAME"),
         "MQTT_PASSWORD": _texto(ambiente, "MQTT_PASSWORD"),
         "MQTT_TLS_ENABLED": _booleano(ambiente, "MQTT_TLS_ENABLED", False),
@@ -179,6 +197,10 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         # Unset: made up once and kept in DATA_DIR by `id_cliente_mqtt`, when the app first connects.
         "MQTT_CLIENT_ID": _texto(ambiente, "MQTT_CLIENT_ID"),
         "MQTT_SHARED_GROUP": _texto(ambiente, "MQTT_SHARED_GROUP"),
+        # mosquitto's dynamic security plugin: device logins created, rotated and removed by the app.
+        "MQTT_DYNSEC": _booleano(ambiente, "MQTT_DYNSEC", False),
+        "MQTT_DYNSEC_USERNAME": _texto(ambiente, "MQTT_DYNSEC_USERNAME", "admin"),
+        "MQTT_DYNSEC_PASSWORD": _texto(ambiente, "MQTT_DYNSEC_PASSWORD"),
         "HEARTBEAT_TIMEOUT": _inteiro(ambiente, "HEARTBEAT_TIMEOUT", 45),
         "RETENCAO_DIAS_BRUTOS": retencao_brutos,
         # The longest CSV export; the default covers every raw reading retention keeps.
@@ -227,6 +249,7 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
     if cfg["LOG_FORMAT"] not in FORMATOS_DE_LOG:
         raise ConfiguracaoInvalida(f"LOG_FORMAT deve ser um de {', '.join(FORMATOS_DE_LOG)}, recebido {cfg['LOG_FORMAT']!r}")
     _validar_segredos(cfg, pasta_dados)
+    _validar_mqtt(cfg)
     return cfg
 
 
@@ -244,6 +267,16 @@ def segredo_fraco(valor) -> bool:
     mais_comum = Counter(valor).most_common(1)[0][1]
     return (valor in (valor + valor)[1:-1] or mais_comum > SEGREDO_FRACAO_MAXIMA * len(valor)
             or bits_estimados(valor) < SEGREDO_BITS_MINIMOS)
+
+
+def _validar_mqtt(cfg: dict) -> None:
+    """Refuse MQTT settings that would leave the broker open or the device logins unmanaged."""
+    if cfg["MQTT_DYNSEC"] and not (cfg["MQTT_BROKER_URL"] and cfg["MQTT_DYNSEC_PASSWORD"]):
+        raise ConfiguracaoInvalida("MQTT_DYNSEC=true precisa de MQTT_BROKER_URL (o mosquitto) e MQTT_DYNSEC_PASSWORD")
+    if em_producao(cfg) and cfg["MQTT_ENABLED"] and cfg["MQTT_BROKER_URL"] and not (
+            cfg["MQTT_USERNAME"] and cfg["MQTT_PASSWORD"]):
+        raise ConfiguracaoInvalida("em produção o app entra no broker com MQTT_USERNAME e MQTT_PASSWORD: "
+                                   "um broker que aceita anônimos aceita qualquer um")
 
 
 def _validar_segredos(cfg: dict, pasta_dados: Path) -> None:

@@ -138,6 +138,14 @@ def _recusar(mensagem) -> int:
     return RECUSADO
 
 
+def _credenciais_do_broker(cfg):
+    """Device logins on mosquitto when MQTT_DYNSEC=true; imported only then, so the console stays light."""
+    if not cfg.get("MQTT_DYNSEC"):
+        return None
+    from mqtt.dynsec import credenciais_do_broker
+    return credenciais_do_broker(cfg)
+
+
 def executar(argv=None, servicos=None, cfg=None, entrada=input, saida=sys.stdout) -> int:
     """Run one subcommand, or the menu when there is none; returns the exit code."""
     try:
@@ -149,11 +157,14 @@ def executar(argv=None, servicos=None, cfg=None, entrada=input, saida=sys.stdout
         if servicos is not None:
             return _despachar(args, Console(servicos, cfg, entrada, saida))
         bd = abrir_banco(cfg, porta_propria=True)
+        credenciais = _credenciais_do_broker(cfg)
         try:
-            servicos = criar_servicos(bd, cfg)
+            servicos = criar_servicos(bd, cfg, credenciais=credenciais)
             preparar_banco(servicos)
             return _despachar(args, Console(servicos, cfg, entrada, saida))
         finally:
+            if credenciais is not None:
+                credenciais.fechar()
             bd.fechar()
     except ErroDominio as erro:
         return _recusar(mensagens.texto(erro))

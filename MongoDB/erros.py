@@ -99,5 +99,11 @@ class Indisponivel(ErroDominio):
     chave = "servico_indisponivel"
 
 
+class CredenciaisDoBrokerIndisponiveis(Indisponivel):
+    """The MQTT broker did not confirm a change to a device login (mosquitto dynamic security)."""
+
+    chave = "credenciais_broker_indisponiveis"
+
+
 class BancoEmbutidoIndisponivel(RuntimeError):
     """The embedded database server could not be started (port taken, binary missing)."""

@@ -110,7 +110,7 @@ def maquina_liberar(con, args):
 
 def maquina_token(con, args):
     maquina_id = id_maquina(args.id)
-    token = con.servicos.maquinas.novo_token(maquina_id)
+    token = maquinas.novo_token(con.servicos, maquina_id)
     con.escrever(f"Novo token da máquina {maquina_id}; o anterior deixou de valer.")
     con.mostrar_token(maquina_id, token)
     return OK
@@ -149,7 +149,6 @@ def simular(con, args):
         broker=args.broker or con.cfg.get("MQTT_BROKER_URL") or "127.0.0.1",
         porta=args.porta or con.cfg.get("MQTT_BROKER_PORT", 1883),
         url=args.url or f"http://{_host_local(con.cfg.get('HOST'))}:{con.cfg.get('PORT', 5000)}",
-        usuario_mqtt=con.cfg.get("MQTT_USERNAME"), senha_mqtt=con.cfg.get("MQTT_PASSWORD"),
         falhas=args.falhas, iniciadas=args.iniciadas, relatar=con.escrever)
     con.escrever("Simulando; Ctrl+C encerra." if args.duracao is None else f"Simulando por {args.duracao:g}s.")
     con.escrever(resumo_final(simulador.rodar(args.duracao)))

@@ -57,7 +57,11 @@ class Console:
 
     def mostrar_token(self, maquina_id, token):
         self.escrever(f"  Token do dispositivo (mostrado só esta vez, guarde-o agora): {token}")
-        self.escrever(f"  Usuário/senha MQTT: mosquitto_passwd -b <arquivo> {maquina_id} {token}")
+        self.escrever(f"  Login MQTT do dispositivo: usuário {maquina_id}, senha = este token")
+        if self.cfg.get("MQTT_DYNSEC"):
+            self.escrever("  Login já cadastrado no mosquitto (segurança dinâmica).")
+        else:  # the embedded broker needs nothing; a password-file mosquitto needs this line
+            self.escrever(f"  Num mosquitto com arquivo de senhas: mosquitto_passwd -b <arquivo> {maquina_id} {token}")
 
     def tabela(self, cabecalho, linhas, vazio):
         """Left-aligned columns sized to their widest cell."""

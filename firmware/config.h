@@ -22,7 +22,10 @@
 // DEVICE_TOKEN: token do dispositivo gerado na criação da máquina.
 // Obtenha ambos com:
 //   python main.py maquina criar --fabricante F --modelo M --json
-// No broker: usuário = MACHINE_ID, senha = DEVICE_TOKEN.
+// No broker: usuário = MACHINE_ID, senha = DEVICE_TOKEN (o broker embutido e o
+// mosquitto de produção recusam quem entra sem login). Depois de
+// `python main.py maquina token --id <MACHINE_ID>` o token antigo deixa de valer:
+// atualize-o aqui.
 #define MACHINE_ID "000000000000000000000000"
 #define DEVICE_TOKEN "COLE_AQUI_O_TOKEN_DO_DISPOSITIVO"
 

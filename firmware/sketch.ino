@@ -437,6 +437,11 @@ static void cuidarMqtt(unsigned long agora) {
   if (ok) {
     mqttBackoff = MQTT_BACKOFF_INICIAL_MS;
     aoConectarMqtt();
+  } else if (mqtt.state() == MQTT_CONNECT_BAD_CREDENTIALS || mqtt.state() == MQTT_CONNECT_UNAUTHORIZED) {
+    // Login recusado: token trocado (`main.py maquina token`), máquina removida ou
+    // config.h errado. Tentar de novo logo não muda a resposta: espera o intervalo máximo.
+    Serial.println(F("[mqtt] login recusado: confira MACHINE_ID e DEVICE_TOKEN em config.h"));
+    mqttBackoff = MQTT_BACKOFF_MAXIMO_MS;
   } else {
     Serial.printf("[mqtt] falhou (estado %d), nova tentativa em %lu ms\n", mqtt.state(), mqttBackoff);
     unsigned long proximo = mqttBackoff * 2 + (unsigned long)random(0, 500);

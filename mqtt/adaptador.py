@@ -22,9 +22,11 @@ import threading
 from flask_mqtt import Mqtt
 from werkzeug.serving import is_running_from_reloader
 
-from config import id_cliente_mqtt
+from config import credenciais_mqtt_do_app, id_cliente_mqtt
+from MongoDB.erros import CredenciaisDoBrokerIndisponiveis
 
-from .broker_embutido import BrokerEmbutido
+from .acesso import Porteiro
+from .broker_embutido import BrokerEmbutido, host_para_conectar
 from .contrato import QOS_ASSINATURAS, QOS_COMANDOS, carga_comando, topico, topicos_assinados
 from .mensagens import NAO_CONFIRMAR, processar_mensagem
 
@@ -40,13 +42,12 @@ def registrar_mqtt(app):
     if os.environ.get("FLASK_RUN_FROM_CLI") == "true" and app.debug and not is_running_from_reloader():
         log.info("Processo observador do reloader: MQTT fica com o processo filho")
         return
-    if not app.config.get("MQTT_BROKER_URL"):
-        broker = BrokerEmbutido("127.0.0.1", app.config["MQTT_BROKER_PORT"]).iniciar()
-        atexit.register(broker.parar)
-        app.config["MQTT_BROKER_URL"] = "127.0.0.1"
-        app.extensions["mqtt_broker_embutido"] = broker
-
     servicos = app.extensions["databutcher"]
+    if not app.config.get("MQTT_BROKER_URL"):
+        _iniciar_broker_embutido(app, servicos)
+    elif app.config.get("MQTT_DYNSEC"):
+        _preparar_login_do_app(app, servicos)
+
     contadores = servicos.contadores
     app.config["MQTT_CLIENT_ID"] = id_cliente_mqtt(app.config)
     app.config["MQTT_CLEAN_SESSION"] = False  # the broker keeps our subscriptions and queues while we are away
@@ -92,6 +93,25 @@ def registrar_mqtt(app):
     atexit.register(_desligar, mqtt, sessao, servicos.gravador)
     log.info("Broker MQTT: %s:%s%s", app.config["MQTT_BROKER_URL"], app.config["MQTT_BROKER_PORT"],
              " (embutido)" if "mqtt_broker_embutido" in app.extensions else "")
+
+
+def _iniciar_broker_embutido(app, servicos):
+    """amqtt on MQTT_BIND, judging logins by device token; the app logs in with its own credentials."""
+    usuario, senha = credenciais_mqtt_do_app(app.config)
+    porteiro = Porteiro(usuario, senha, servicos.maquinas.autenticar_dispositivo)
+    broker = BrokerEmbutido(porteiro, app.config["MQTT_BIND"], app.config["MQTT_BROKER_PORT"]).iniciar()
+    atexit.register(broker.parar)
+    app.config.update(MQTT_BROKER_URL=host_para_conectar(app.config["MQTT_BIND"]), MQTT_USERNAME=usuario, MQTT_PASSWORD=senha)
+    app.extensions["mqtt_broker_embutido"] = broker
+
+
+def _preparar_login_do_app(app, servicos):
+    """On a dynsec mosquitto the app keeps its own client and role in step (mqtt/dynsec.py)."""
+    try:
+        servicos.credenciais.preparar_app(app.config["MQTT_USERNAME"], app.config["MQTT_PASSWORD"])
+    except CredenciaisDoBrokerIndisponiveis as erro:
+        # Not fatal: the login may already be there; if not, the connection log says so and it retries.
+        log.error("Não foi possível preparar o login MQTT do app no mosquitto: %s", erro.valores.get("motivo"))
 
 
 class _Sessao:

@@ -1,9 +1,15 @@
-"""Machine use cases shared by the API, the pages and the console: create with label, claim, new secret."""
+"""Machine use cases shared by the API, the pages and the console: create (with label), claim, new secret,
+new device token, remove. Creating, rotating and removing also keep the broker's device login in step
+(`servicos.credenciais`, nucleo/credenciais.py)."""
+import logging
 from pathlib import Path
 
-from MongoDB.erros import Conflito, DadosInvalidos, Indisponivel, MaquinaNaoEncontrada
+from MongoDB.erros import (Conflito, CredenciaisDoBrokerIndisponiveis, DadosInvalidos, Indisponivel,
+                           MaquinaNaoEncontrada)
 
 from . import etiquetas, validacao
+
+log = logging.getLogger(__name__)
 
 NOME_MAXIMO = 80
 SEGREDO_MAXIMO = 100
@@ -26,23 +32,57 @@ def _gravar_etiqueta(servicos, maquina_id, segredo):
     return link, str(Path(caminho).resolve())
 
 
-def criar_com_etiqueta(servicos, fabricante, modelo) -> dict:
-    """Create one machine and its QR label: the only moment its secret and token are known.
+def criar(servicos, fabricante, modelo) -> dict:
+    """Create one machine and its broker login; returns {"maquina", "segredo", "token"} (known only now).
 
-    If the label cannot be written the machine is removed again: a machine nobody can
-    claim, whose secret is lost, is worse than none.
+    If the broker refuses the login the machine is removed again: its token would be lost with
+    no device able to use it.
     """
     fabricante = validacao.texto(fabricante, "fabricante", NOME_MAXIMO)
     modelo = validacao.texto(modelo, "modelo", NOME_MAXIMO)
     criada = servicos.maquinas.criar(fabricante, modelo)
+    try:
+        servicos.credenciais.definir(criada["maquina"]["id"], criada["token"])
+    except CredenciaisDoBrokerIndisponiveis:
+        servicos.maquinas.remover(criada["maquina"]["id"])
+        raise
+    return criada
+
+
+def criar_com_etiqueta(servicos, fabricante, modelo) -> dict:
+    """Create one machine, its broker login and its QR label: the only moment its secret and token are known.
+
+    If the label cannot be written the machine is removed again: a machine nobody can
+    claim, whose secret is lost, is worse than none.
+    """
+    criada = criar(servicos, fabricante, modelo)
     maquina = criada["maquina"]
     try:
         link, qrcode = _gravar_etiqueta(servicos, maquina["id"], criada["segredo"])
     except EtiquetaNaoGravada:
-        servicos.maquinas.remover(maquina["id"])
+        _desfazer(servicos, maquina["id"])
         raise
-    return {"maquina": maquina, "id": maquina["id"], "fabricante": fabricante, "modelo": modelo, "link": link,
-            "segredo": criada["segredo"], "token_dispositivo": criada["token"], "qrcode": qrcode}
+    return {"maquina": maquina, "id": maquina["id"], "fabricante": maquina["fabricante"], "modelo": maquina["modelo"],
+            "link": link, "segredo": criada["segredo"], "token_dispositivo": criada["token"], "qrcode": qrcode}
+
+
+def _desfazer(servicos, maquina_id):
+    """Undo a creation whose label failed; a broker login left behind has a password nobody knows."""
+    try:
+        servicos.credenciais.remover(maquina_id)
+    except CredenciaisDoBrokerIndisponiveis:
+        log.warning("Login MQTT da máquina %s ficou no broker (sem uso: o token se perdeu)", maquina_id)
+    servicos.maquinas.remover(maquina_id)
+
+
+def novo_token(servicos, maquina_id) -> str:
+    """Replace a leaked device token, on HTTP and on the broker: the old one stops working at once."""
+    token = servicos.maquinas.novo_token(maquina_id)
+    try:
+        servicos.credenciais.definir(maquina_id, token)
+    except CredenciaisDoBrokerIndisponiveis as erro:
+        raise CredenciaisDoBrokerIndisponiveis("token_trocado_broker_pendente", **erro.valores) from None
+    return token
 
 
 def novo_segredo(servicos, maquina_id, forcar=False) -> dict:
@@ -66,10 +106,21 @@ def novo_segredo(servicos, maquina_id, forcar=False) -> dict:
 
 
 def remover(servicos, maquina_id):
-    """Delete a machine and its label (the label carries the claim secret of a machine that no longer exists)."""
+    """Delete a machine, its broker login and its label (which carries the claim secret).
+
+    The login goes first: if the broker does not confirm, the machine stays and the command can
+    be repeated, rather than a machine gone whose device still gets in.
+    """
+    if servicos.maquinas.buscar(maquina_id) is None:
+        raise MaquinaNaoEncontrada()
+    try:
+        servicos.credenciais.remover(maquina_id)
+    except CredenciaisDoBrokerIndisponiveis as erro:
+        raise CredenciaisDoBrokerIndisponiveis("remocao_broker_pendente", **erro.valores) from None
     if not servicos.maquinas.remover(maquina_id):
         raise MaquinaNaoEncontrada()
-    etiquetas.apagar_qrcode(servicos.cfg["QRCODE_DIR"], maquina_id)
+    if servicos.cfg.get("QRCODE_DIR"):
+        etiquetas.apagar_qrcode(servicos.cfg["QRCODE_DIR"], maquina_id)
 
 
 def ler_pedido_de_reivindicacao(codigo=None, segredo=None, link=None):

@@ -137,6 +137,17 @@ MENSAGENS = {
                             "MQTT broker disconnected: command not sent"),
     "etiqueta_nao_gravada": ("Não foi possível gravar o QR code em {pasta}: {motivo}",
                              "Could not write the QR code in {pasta}: {motivo}"),
+    "credenciais_broker_indisponiveis": (
+        "O broker MQTT não confirmou o login do dispositivo ({motivo}); nada foi alterado",
+        "The MQTT broker did not confirm the device login ({motivo}); nothing was changed"),
+    "token_trocado_broker_pendente": (
+        "O token foi trocado no servidor, mas o broker MQTT não confirmou ({motivo}): no MQTT ainda vale "
+        "o token anterior. Rode o comando de novo",
+        "The token was replaced on the server, but the MQTT broker did not confirm ({motivo}): over MQTT "
+        "the previous token still works. Run the command again"),
+    "remocao_broker_pendente": (
+        "O broker MQTT não confirmou a remoção do login do dispositivo ({motivo}); a máquina não foi removida",
+        "The MQTT broker did not confirm removing the device login ({motivo}); the machine was not removed"),
     "etiqueta_nao_gravada_segredo_trocado": (
         "Não foi possível gravar o QR code em {pasta}: {motivo}. "
         "O segredo anterior já não vale: rode o comando de novo",

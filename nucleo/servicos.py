@@ -4,7 +4,7 @@ The Flask app, the console and the benchmarks each build one `Servicos`; the use
 nucleo/ take it as their first argument. The writer gets the managers it writes to and a
 callback for status messages, never this container.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from MongoDB.gerencia_agregados import GerenciaAgregados
@@ -19,10 +19,11 @@ from MongoDB.gerencia_usuario import GerenciaUsuario
 from MongoDB.migracao import migrar_leituras_antigas
 
 from . import contrato
-from .motor_alarmes import MotorAlarmes
 from .contadores import Contadores
+from .credenciais import SemCredenciaisNoBroker
 from .estados import aplicar_estado
 from .gravador import Gravador
+from .motor_alarmes import MotorAlarmes
 
 
 @dataclass
@@ -40,14 +41,19 @@ class Servicos:
     modelos: GerenciaModelos
     motor_alarmes: MotorAlarmes
     gravador: Gravador
+    credenciais: object = field(default_factory=SemCredenciaisNoBroker)  # the broker's device logins
 
     def encerrar(self):
-        """Flush the writer (called at shutdown)."""
+        """Flush the writer and close the broker-login client (called at shutdown)."""
         self.gravador.parar()
+        self.credenciais.fechar()
 
 
-def criar_servicos(bd, cfg, contadores=None) -> Servicos:
-    """Build every manager over `bd` and the writer, with the settings in `cfg`."""
+def criar_servicos(bd, cfg, contadores=None, credenciais=None) -> Servicos:
+    """Build every manager over `bd` and the writer, with the settings in `cfg`.
+
+    `credenciais` is the broker's device-login port (nucleo/credenciais.py); None = no-op.
+    """
     contadores = contadores or Contadores()
     preferencias = {"fuso_horario": cfg.get("TIMEZONE") or contrato.FUSO_PADRAO,
                     "idioma": contrato.IDIOMA_PADRAO, "tema": "claro"}
@@ -69,7 +75,7 @@ def criar_servicos(bd, cfg, contadores=None) -> Servicos:
                     usuarios=GerenciaUsuario(bd, preferencias, cfg.get("BCRYPT_ROUNDS", 12)),
                     maquinas=maquinas, telemetria=telemetria, agregados=agregados,
                     registros=GerenciaRegistros(bd), comandos=comandos, alarmes=alarmes, modelos=modelos,
-                    motor_alarmes=motor, gravador=gravador)
+                    motor_alarmes=motor, gravador=gravador, credenciais=credenciais or SemCredenciaisNoBroker())
 
 
 def preparar_banco(servicos):

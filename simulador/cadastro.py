@@ -5,6 +5,7 @@ from pathlib import Path
 
 from MongoDB.erros import ErroDominio, MaquinaDeOutroUsuario, UsuarioNaoEncontrado
 from nucleo.arquivos import gravar_privado
+from nucleo import maquinas as casos
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def preparar_maquinas(servicos, pasta_dados, quantidade, nome_usuario=None) -> l
     for maquina in guardadas:
         maquina["nova"] = False
     while len(guardadas) < quantidade:
-        criada = servicos.maquinas.criar("DataButcher", "Simulador")
+        criada = casos.criar(servicos, "DataButcher", "Simulador")  # with its broker login, like any machine
         guardadas.append({"id": criada["maquina"]["id"], "token": criada["token"], "segredo": criada["segredo"], "nova": True})
     _gravar_guardadas(arquivo, guardadas)
     escolhidas = guardadas[:quantidade]

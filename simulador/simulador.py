@@ -6,7 +6,7 @@
 or `sim.rodar(duracao)` for a blocking run with progress lines (what `main.py simular` does).
 One scheduler thread walks a heap of due times on the monotonic clock (no sleep per
 machine), so 200 machines at 1 Hz are 200 evenly spread publishes a second; when it falls
-behind, the progress line says so. Commands arrive on the MQTT network threads and are
+behind, the progress line says so. Commands arrive on the MQTT network thread and are
 applied under the same lock as the sensor steps.
 """
 import heapq
@@ -31,8 +31,8 @@ class Simulador:
     """Simulated machines, one scheduler thread and one transport (TransporteMqtt or TransporteHttp)."""
 
     def __init__(self, maquinas, via="mqtt", intervalo=1.0, broker="127.0.0.1", porta=1883,
-                 url="http://127.0.0.1:5000", falhas=False, iniciadas=False, usuario_mqtt=None,
-                 senha_mqtt=None, trabalhadores_http=4, relatar=None, intervalo_progresso=5.0, semente=None):
+                 url="http://127.0.0.1:5000", falhas=False, iniciadas=False, trabalhadores_http=4, relatar=None,
+                 intervalo_progresso=5.0, semente=None):
         if intervalo <= 0:
             raise ValueError("o intervalo deve ser positivo")
         self.intervalo = float(intervalo)
@@ -47,7 +47,7 @@ class Simulador:
         self.relatar = relatar
         self.intervalo_progresso = intervalo_progresso
         if via == "mqtt":
-            self.transporte = TransporteMqtt(self, broker, porta, usuario_mqtt, senha_mqtt)
+            self.transporte = TransporteMqtt(self, broker, porta)
         elif via == "http":
             self.transporte = TransporteHttp(self, url, trabalhadores_http)
         else:

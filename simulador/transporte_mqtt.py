@@ -1,14 +1,11 @@
-"""MQTT for the simulator: paho-mqtt 2 clients that publish readings and status and hear commands.
+"""MQTT for the simulator: one paho client per machine, logged in as that machine, on one network thread.
 
-Up to MAQUINAS_POR_CLIENTE machines each client is one machine, as in the plant: its own
-connection, its credentials (machine id + device token, as `main.py maquina criar` prints)
-and a Last Will on its status topic. Past that, one connection and one paho thread per
-machine costs more than it shows (200 sockets and threads for 200 machines), so a small
-pool of clients publishes for up to MAQUINAS_POR_CLIENTE machines each; those clients set
-no Last Will (one will cannot speak for 50 machines) and log in with MQTT_USERNAME, so a
-broker with per-machine ACLs needs the 1:1 mode.
-
-A message counts as sent when the broker acknowledges it (QoS 1 PUBACK), never before.
+Each machine connects as the firmware does: its own connection, username = machine id,
+password = device token (as `main.py maquina criar` prints), a Last Will on its status topic,
+and a subscription to its own commands only, so it works on a broker that confines each device
+to its topics (both of ours do). The connections share one network thread (rede_mqtt.LacoMqtt)
+instead of one paho thread each: 300 machines are 300 sockets and still two threads (this one
+and the scheduler). A message counts as sent when the broker acknowledges it (QoS 1 PUBACK).
 """
 import json
 import logging
@@ -20,130 +17,126 @@ import paho.mqtt.client as paho
 
 from mqtt.contrato import topico
 
+from .rede_mqtt import LacoMqtt
+
 log = logging.getLogger(__name__)
 
-MAQUINAS_POR_CLIENTE = 50
 QOS = 1
+KEEPALIVE_S = 15
 
 
-class _Cliente:
-    """One paho client publishing for one or more machines (by their index in the simulator)."""
+class _Dispositivo:
+    """One machine's paho client; every method but `publicar` and `pendentes` runs on the network thread."""
 
-    def __init__(self, transporte, indices, usuario=None, senha=None):
-        self.transporte = transporte
-        self.indices = indices
-        maquinas = [transporte.sim.maquinas[i] for i in indices]
-        self.topico_comandos = {topico(m.maquina_id, "comandos"): i for m, i in zip(maquinas, indices)}
+    def __init__(self, transporte, indice, broker, porta):
+        self.transporte, self.indice = transporte, indice
+        maquina = transporte.sim.maquinas[indice]
+        self.maquina_id = maquina.maquina_id
+        self.topico_comandos = topico(self.maquina_id, "comandos")
         self.conectado = threading.Event()
-        self._pendentes = {}  # mid -> (index, kind) until the broker acknowledges it
-        self._confirmados_antes = set()  # PUBACKs that arrived before publish() returned
+        self._pendentes = {}  # mid -> kind, until the broker acknowledges it
+        self._na_fila = 0  # handed to the network thread, not yet given to paho
         self._trava = threading.Lock()
-        self.cliente = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"databutcher-sim-{uuid.uuid4().hex[:12]}")
-        if len(maquinas) == 1:
-            self.cliente.username_pw_set(maquinas[0].maquina_id, maquinas[0].token)
-            self.cliente.will_set(topico(maquinas[0].maquina_id, "status"), json.dumps({"state": "offline"}), qos=QOS, retain=True)
-        elif usuario:
-            self.cliente.username_pw_set(usuario, senha)
-        self.cliente.reconnect_delay_set(1, 5)
+        self.cliente = paho.Client(paho.CallbackAPIVersion.VERSION2,
+                                   client_id=f"databutcher-sim-{self.maquina_id}-{uuid.uuid4().hex[:6]}")
+        self.cliente.username_pw_set(self.maquina_id, maquina.token)
+        self.cliente.will_set(topico(self.maquina_id, "status"), json.dumps({"state": "offline"}), qos=QOS, retain=True)
         self.cliente.max_inflight_messages_set(100)
         self.cliente.on_connect = self._ao_conectar
         self.cliente.on_disconnect = self._ao_desconectar
         self.cliente.on_message = self._ao_receber
         self.cliente.on_publish = self._ao_confirmar
+        self.cliente.connect_async(broker, porta, keepalive=KEEPALIVE_S)
 
-    # Every callback is wrapped: an escaping exception would end paho's network thread.
+    # Every callback is wrapped: an escaping exception would reach the loop that serves every machine.
     def _ao_conectar(self, cliente, userdata, flags, reason_code, properties):
         try:
             if reason_code.is_failure:
                 self.transporte.sim.contagem.contar("erros_conexao")
-                log.error("Broker recusou o cliente do simulador: %s", reason_code)
+                log.error("Broker recusou a máquina simulada %s: %s", self.maquina_id, reason_code)
                 return
-            cliente.subscribe([(nome, QOS) for nome in self.topico_comandos])
+            cliente.subscribe(self.topico_comandos, QOS)
             self.conectado.set()
-            self.transporte.sim.ao_conectar(self.indices)
+            self.transporte.sim.ao_conectar([self.indice])
         except Exception:
             self.transporte.sim.contagem.contar("erros")
-            log.exception("Erro ao conectar o cliente do simulador")
+            log.exception("Erro ao conectar a máquina simulada %s", self.maquina_id)
 
     def _ao_desconectar(self, cliente, userdata, flags, reason_code, properties):
         self.conectado.clear()
         if not self.transporte.fechando:
             self.transporte.sim.contagem.contar("desconexoes")
-            log.warning("Cliente do simulador desconectado (%s); reconectando", reason_code)
+            log.warning("Máquina simulada %s desconectada (%s); reconectando", self.maquina_id, reason_code)
 
     def _ao_receber(self, cliente, userdata, mensagem):
         try:
-            indice = self.topico_comandos.get(mensagem.topic)
-            if indice is not None:
-                self.transporte.sim.receber_comando(indice, mensagem.payload)
+            if mensagem.topic == self.topico_comandos:
+                self.transporte.sim.receber_comando(self.indice, mensagem.payload)
+            else:  # a broker that confines devices never sends this: counted, so a leak shows
+                self.transporte.sim.contagem.contar("mensagens_alheias")
         except Exception:
             self.transporte.sim.contagem.contar("erros")
             log.exception("Erro ao tratar comando em %r", mensagem.topic)
 
     def _ao_confirmar(self, cliente, userdata, mid, reason_code, properties):
         try:
-            with self._trava:
-                item = self._pendentes.pop(mid, None)
-                if item is None:
-                    self._confirmados_antes.add(mid)
-                    return
-            self.transporte.sim.confirmar_envio(*item)
+            tipo = self._pendentes.pop(mid, None)
+            if tipo is not None:
+                self.transporte.sim.confirmar_envio(self.indice, tipo)
         except Exception:
             self.transporte.sim.contagem.contar("erros")
             log.exception("Erro ao contar a confirmação %s", mid)
 
-    def publicar(self, indice, tipo, carga, retain=False):
-        maquina_id = self.transporte.sim.maquinas[indice].maquina_id
-        info = self.cliente.publish(topico(maquina_id, tipo), json.dumps(carga), qos=QOS, retain=retain)
+    def _publicar_agora(self, tipo, payload, retain):
+        with self._trava:
+            self._na_fila -= 1
+        info = self.cliente.publish(topico(self.maquina_id, tipo), payload, qos=QOS, retain=retain)
         # Not connected: paho keeps QoS 1 messages and sends them after reconnecting.
         if info.rc not in (paho.MQTT_ERR_SUCCESS, paho.MQTT_ERR_NO_CONN):
             self.transporte.sim.contagem.contar("erros_publicacao")
             return
+        self._pendentes[info.mid] = tipo  # the PUBACK is read on this same thread, after this line
+
+    # ---- any thread ----------------------------------------------------------------------------
+    def publicar(self, tipo, carga, retain=False):
         with self._trava:
-            if info.mid not in self._confirmados_antes:
-                self._pendentes[info.mid] = (indice, tipo)
-                return
-            self._confirmados_antes.discard(info.mid)
-        self.transporte.sim.confirmar_envio(indice, tipo)
+            self._na_fila += 1
+        self.transporte.laco.executar(self._publicar_agora, tipo, json.dumps(carga), retain)
 
     def pendentes(self) -> int:
         with self._trava:
-            return len(self._pendentes)
+            return self._na_fila + len(self._pendentes)
 
 
 class TransporteMqtt:
-    """The simulator's clients: 1 per machine up to MAQUINAS_POR_CLIENTE machines, else a pool."""
+    """The simulator's MQTT side: a client per machine, all served by one LacoMqtt."""
 
-    def __init__(self, sim, broker, porta, usuario=None, senha=None):
+    def __init__(self, sim, broker, porta):
         self.sim = sim
-        self.broker, self.porta = broker, porta
         self.fechando = False
-        n = len(sim.maquinas)
-        por_cliente = 1 if n <= MAQUINAS_POR_CLIENTE else MAQUINAS_POR_CLIENTE
-        grupos = [list(range(i, min(i + por_cliente, n))) for i in range(0, n, por_cliente)]
-        self.clientes = [_Cliente(self, grupo, usuario, senha) for grupo in grupos]
-        self._cliente_da_maquina = {i: c for c in self.clientes for i in c.indices}
+        self.laco = LacoMqtt()
+        self.dispositivos = [_Dispositivo(self, indice, broker, porta) for indice in range(len(sim.maquinas))]
+        for dispositivo in self.dispositivos:
+            self.laco.adicionar(dispositivo.cliente)
 
     def abrir(self, espera_s=10.0):
-        """Connect every client (in the background, retried) and wait a little for them."""
-        for cliente in self.clientes:
-            cliente.cliente.connect_async(self.broker, self.porta, keepalive=15)
-            cliente.cliente.loop_start()
+        """Connect every machine (in the background, retried) and wait a little for them."""
+        self.laco.iniciar()
         limite = time.monotonic() + espera_s
-        for cliente in self.clientes:
-            cliente.conectado.wait(max(limite - time.monotonic(), 0))
+        for dispositivo in self.dispositivos:
+            dispositivo.conectado.wait(max(limite - time.monotonic(), 0))
 
     def conectados(self) -> int:
-        return sum(c.conectado.is_set() for c in self.clientes)
+        return sum(d.conectado.is_set() for d in self.dispositivos)
 
     def enviar_leitura(self, indice, leitura):
-        self._cliente_da_maquina[indice].publicar(indice, "telemetria", leitura)
+        self.dispositivos[indice].publicar("telemetria", leitura)
 
     def enviar_estado(self, indice, estado):
-        self._cliente_da_maquina[indice].publicar(indice, "status", {"state": estado}, retain=True)
+        self.dispositivos[indice].publicar("status", {"state": estado}, retain=True)
 
     def pendentes(self) -> int:
-        return sum(c.pendentes() for c in self.clientes)
+        return sum(d.pendentes() for d in self.dispositivos)
 
     def fechar(self, espera_s=5.0) -> int:
         """Wait for the broker's acknowledgements, then disconnect; returns messages never acknowledged."""
@@ -152,12 +145,5 @@ class TransporteMqtt:
             time.sleep(0.02)
         self.fechando = True
         nao_confirmadas = self.pendentes()
-        for cliente in self.clientes:
-            cliente.cliente.disconnect()
-        for cliente in self.clientes:
-            cliente.cliente.loop_stop()
-            # paho keeps loop_start's wake-up socketpair until the client is collected, and our
-            # callbacks make it cyclic garbage (ResourceWarning); reinitialise() is the public close.
-            cliente.cliente.reinitialise()
+        self.laco.parar()
         return nao_confirmadas
-

@@ -18,6 +18,7 @@ from hypothesis import settings  # noqa: E402
 
 from app import create_app  # noqa: E402
 from MongoDB.gerencia_telemetria import faixa  # noqa: E402
+from nucleo import maquinas as casos_maquinas  # noqa: E402
 from nucleo.estados import aplicar_estado  # noqa: E402
 
 def pytest_addoption(parser):
@@ -97,8 +98,8 @@ class Atores:
         return {"id": login["user_id"], "nome": nome, "headers": {"Authorization": f"Bearer {login['token']}"}}
 
     def maquina(self, fabricante="WEG", modelo="W22"):
-        """Create a machine as the console does; returns {'id', 'segredo', 'token'}."""
-        criada = self.servicos.maquinas.criar(fabricante, modelo)
+        """Create a machine as the console does (with its broker login); returns {'id', 'segredo', 'token'}."""
+        criada = casos_maquinas.criar(self.servicos, fabricante, modelo)
         return {"id": criada["maquina"]["id"], "segredo": criada["segredo"], "token": criada["token"]}
 
     def maquina_de(self, usuario, nome="Moedor 1"):

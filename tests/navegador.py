@@ -45,9 +45,9 @@ class ServidorVivo:
 
 @pytest.fixture
 def servidor_vivo(mosquitto, nx_27017, tmp_path):
-    config = dict(CONFIG_TESTE, MQTT_ENABLED=True, MQTT_BROKER_URL="127.0.0.1", MQTT_BROKER_PORT=mosquitto.porta,
-                  DB_NAME=f"navegador_{uuid.uuid4().hex[:8]}", QRCODE_DIR=str(tmp_path / "qr"), HEARTBEAT_TIMEOUT=6,
-                  GRAVACAO_ATIVIDADE_S=1, GRAVACAO_AGREGADOS_S=1, MQTT_CLIENT_ID=f"navegador-{uuid.uuid4().hex[:8]}")
+    config = dict(CONFIG_TESTE, **mosquitto.config_app(), DB_NAME=f"navegador_{uuid.uuid4().hex[:8]}",
+                  QRCODE_DIR=str(tmp_path / "qr"), HEARTBEAT_TIMEOUT=6, GRAVACAO_ATIVIDADE_S=1, GRAVACAO_AGREGADOS_S=1,
+                  MQTT_CLIENT_ID=f"navegador-{uuid.uuid4().hex[:8]}")
     app = create_app(config, mongo_client=MongoClient(nx_27017.uri, tz_aware=True))
     servidor = ServidorVivo(app)
     servidor.mosquitto = mosquitto

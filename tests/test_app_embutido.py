@@ -1,6 +1,8 @@
 """`python app.py` with nothing configured: embedded database and broker, data kept across restarts."""
 import json
+import secrets
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -69,6 +71,43 @@ def test_producao_recusa_segredos_padrao(tmp_path):
     assert "SECRET_KEY" in resultado.stderr and "Traceback" not in resultado.stderr
 
 
+def test_producao_com_broker_embutido_exige_login_e_ouve_em_mqtt_bind(tmp_path):
+    """Production with nothing but secrets set: the embedded broker takes devices from the plant network
+    (MQTT_BIND=0.0.0.0) and still refuses anyone without a device token or the app's credentials."""
+    from dispositivo import tentar_login
+
+    ambiente = _ambiente(tmp_path, DATABUTCHER_ENV="production", SECRET_KEY=secrets.token_hex(32), JWT_SECRET_KEY=secrets.token_hex(32),
+                         MQTT_BIND="0.0.0.0")
+    app = App(ambiente)
+    try:
+        status, saude = app.esperar_saude()
+        assert status == 200 and saude["mqtt"] == {"estado": "conectado", "broker": f"127.0.0.1:{ambiente['MQTT_BROKER_PORT']}",
+                                                   "embutido": True}
+        porta = int(ambiente["MQTT_BROKER_PORT"])
+        assert tentar_login(porta) == "Not authorized"
+        credenciais = tmp_path / "mqtt-app.json"
+        assert stat.S_IMODE(credenciais.stat().st_mode) == 0o600
+        usuario, senha = json.loads(credenciais.read_text()).values()
+        assert tentar_login(porta, usuario, senha) == "Success" and tentar_login(porta, usuario, senha + "x") == "Not authorized"
+        endereco = _endereco_na_rede()
+        if endereco:  # a container with loopback only has nothing else to try
+            assert tentar_login(porta, usuario, senha, host=endereco) == "Success"
+    finally:
+        app.parar()
+    assert _filhos_vivos(tmp_path) == []
+
+
+def _endereco_na_rede():
+    """This machine's address on its network (not loopback), or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sonda:
+        try:
+            sonda.connect(("192.0.2.1", 9))  # no packet is sent: it only picks the outgoing interface
+            endereco = sonda.getsockname()[0]
+        except OSError:
+            return None
+    return None if endereco.startswith("127.") else endereco
+
+
 def test_passeio_do_novo_usuario_com_console_dispositivo_e_broker_embutido(tmp_path):
     """The docs/walkthrough.md tour, end to end, on `python app.py` with nothing configured."""
     from dispositivo import DispositivoSimulado
@@ -97,7 +136,7 @@ def test_passeio_do_novo_usuario_com_console_dispositivo_e_broker_embutido(tmp_p
         with urllib.request.urlopen(pedido, timeout=10) as resposta:
             assert resposta.status == 201
 
-        dispositivo = DispositivoSimulado(int(ambiente["MQTT_BROKER_PORT"]), criada["id"])
+        dispositivo = DispositivoSimulado(int(ambiente["MQTT_BROKER_PORT"]), criada["id"], criada["token_dispositivo"])
         dispositivo.publicar_status("parada")
         dispositivo.publicar("telemetria", {"tensao": 222.0, "vibracao": 1.3, "temperatura": 42.5, "rpm": 1500,
                                             "ts": int(time.time() * 1000), "seq": 1})

@@ -1,7 +1,9 @@
 """Settings: one place, safe defaults in development, refusals in production."""
+import stat
+
 import pytest
 
-from config import ConfiguracaoInvalida, RAIZ, ler_configuracao
+from config import ConfiguracaoInvalida, RAIZ, credenciais_mqtt_do_app, ler_configuracao
 
 # Two keys as `secrets.token_hex(32)` makes them (fixed here so the tests are the same every run).
 CHAVE_FORTE = "8bcc11d6945580063e0b197678a5ba92e4013adb389e79b21de5dbadf8627c8a"
@@ -55,3 +57,29 @@ def test_limites_de_tentativas_vem_das_configuracoes_e_sao_conferidos_na_partida
         ler_configuracao({"DATA_DIR": str(tmp_path), "LIMITE_LOGIN_IP": "muitos"})
     with pytest.raises(ConfiguracaoInvalida, match="LOG_FORMAT"):
         ler_configuracao({"DATA_DIR": str(tmp_path), "LOG_FORMAT": "xml"})
+
+
+def test_broker_embutido_ouve_so_no_loopback_por_padrao(tmp_path):
+    cfg = ler_configuracao({"DATA_DIR": str(tmp_path)})
+    assert cfg["MQTT_BIND"] == "127.0.0.1" and cfg["MQTT_DYNSEC"] is False
+    assert ler_configuracao({"DATA_DIR": str(tmp_path), "MQTT_BIND": "0.0.0.0"})["MQTT_BIND"] == "0.0.0.0"
+
+
+def test_login_do_app_no_broker_embutido_e_gerado_uma_vez_so_para_o_dono(tmp_path):
+    cfg = {"DATA_DIR": str(tmp_path)}
+    usuario, senha = credenciais_mqtt_do_app(cfg)
+    assert usuario == "databutcher-app" and len(senha) >= 32
+    assert credenciais_mqtt_do_app(cfg) == (usuario, senha)
+    assert stat.S_IMODE((tmp_path / "mqtt-app.json").stat().st_mode) == 0o600
+    assert credenciais_mqtt_do_app(dict(cfg, MQTT_USERNAME="app-da-planta", MQTT_PASSWORD="p" * 40)) == ("app-da-planta", "p" * 40)
+
+
+def test_producao_recusa_broker_externo_sem_login_e_dynsec_sem_admin(tmp_path):
+    producao = {"DATABUTCHER_ENV": "production", "DATA_DIR": str(tmp_path), "SECRET_KEY": CHAVE_FORTE, "JWT_SECRET_KEY": OUTRA_CHAVE_FORTE}
+    with pytest.raises(ConfiguracaoInvalida, match="MQTT_USERNAME"):
+        ler_configuracao(dict(producao, MQTT_BROKER_URL="mosquitto.planta"))
+    with pytest.raises(ConfiguracaoInvalida, match="MQTT_DYNSEC"):
+        ler_configuracao({"DATA_DIR": str(tmp_path), "MQTT_DYNSEC": "true", "MQTT_BROKER_URL": "mosquitto.planta"})
+    cfg = ler_configuracao(dict(producao, MQTT_BROKER_URL="mosquitto.planta", MQTT_USERNAME="app", MQTT_PASSWORD="p" * 20,
+                                MQTT_DYNSEC="true", MQTT_DYNSEC_PASSWORD="a" * 20))
+    assert cfg["MQTT_DYNSEC"] and cfg["MQTT_DYNSEC_USERNAME"] == "admin"

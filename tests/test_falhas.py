@@ -32,10 +32,11 @@ TAXA = 300  # readings per second: the stream lasts 8 s
 class Publicador:
     """A device publishing TOTAL QoS 1 readings at TAXA/s; paho keeps and resends what the broker has not acknowledged."""
 
-    def __init__(self, porta, maquina_id):
+    def __init__(self, porta, maquina_id, token):
         self.maquina_id = maquina_id
         self.enviadas = []
         self.cliente = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"falhas-{uuid.uuid4().hex[:8]}")
+        self.cliente.username_pw_set(maquina_id, token)  # a device logs in as its machine
         self.cliente.max_inflight_messages_set(50)
         self._acks = set()  # mids the broker acknowledged (PUBACK), whatever connection they went out on
         self.cliente.on_publish = lambda cliente, userdata, mid, codigo, propriedades: self._acks.add(mid)
@@ -67,10 +68,12 @@ class Cenario:
         self.mosquitto = Mosquitto(pasta / "mosquitto", persistencia=True)
         self.mosquitto.pasta.mkdir()
         self.mosquitto.iniciar()
-        self.ambiente = ambiente(pasta / "dados", MQTT_BROKER_URL="127.0.0.1", MQTT_BROKER_PORT=self.mosquitto.porta)
+        # The app and its console log in to mosquitto and keep the device logins in its dynsec plugin.
+        self.ambiente = ambiente(pasta / "dados", **self.mosquitto.config_app())
         self.app = App(self.ambiente)
         self.app.esperar_saude(mqtt_conectado=True)
-        self.maquina_id = console_json(self.ambiente, "maquina", "criar", "--fabricante", "WEG", "--modelo", "W22")["id"]
+        criada = console_json(self.ambiente, "maquina", "criar", "--fabricante", "WEG", "--modelo", "W22")
+        self.maquina_id, self.token = criada["id"], criada["token_dispositivo"]
 
     def guardadas(self) -> list:
         """The `seq` of every stored reading of the machine, repeats included (read straight from the store)."""
@@ -98,7 +101,7 @@ def _pid_do_banco(ambiente_app) -> int:
 @pytest.mark.parametrize("falha", ["broker_reiniciado", "app_sigterm", "app_sigkill", "banco_morto"])
 def test_toda_leitura_confirmada_pelo_broker_fica_guardada_uma_vez(tmp_path, falha):
     cenario = Cenario(tmp_path)
-    publicador = Publicador(cenario.mosquitto.porta, cenario.maquina_id)
+    publicador = Publicador(cenario.mosquitto.porta, cenario.maquina_id, cenario.token)
     fluxo = threading.Thread(target=publicador.publicar_tudo)
     try:
         fluxo.start()

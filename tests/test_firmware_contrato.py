@@ -277,6 +277,15 @@ def test_sketch_registra_last_will_offline_retido_no_status(sketch, constantes):
     assert json.loads(_resolver(mensagem_will, constantes)) == {"state": "offline"}
 
 
+def test_login_recusado_e_explicado_e_nao_insiste(sketch):
+    """The broker refuses a rotated token or a removed machine: say so, and wait the longest interval."""
+    cuidar = _corpo_da_funcao(sketch, "cuidarMqtt")
+    recusa = re.search(r"MQTT_CONNECT_BAD_CREDENTIALS\s*\|\|\s*mqtt\.state\(\)\s*==\s*MQTT_CONNECT_UNAUTHORIZED\)\s*\{(.*?)\}",
+                       cuidar, re.S)
+    assert recusa, "o sketch não trata o login recusado (estados 4 e 5 do PubSubClient)"
+    assert "DEVICE_TOKEN" in recusa.group(1) and "mqttBackoff = MQTT_BACKOFF_MAXIMO_MS" in recusa.group(1)
+
+
 def test_heartbeat_de_status_e_mais_curto_que_o_timeout_do_servidor(sketch):
     definicao = re.search(r"\bINTERVALO_HEARTBEAT_MS\s*=\s*(\d+)\s*[uUlL]*\s*;", sketch)
     assert definicao, "INTERVALO_HEARTBEAT_MS não definido"

@@ -8,6 +8,7 @@ from pymongo import MongoClient
 from app import create_app
 from conftest import CONFIG_TESTE, LEITURA, contar_leituras
 from dispositivo import DispositivoSimulado
+from nucleo import maquinas as casos_maquinas
 from test_mqtt_integracao import esperar
 
 pytestmark = [pytest.mark.mosquitto, pytest.mark.embutido]
@@ -15,16 +16,16 @@ pytestmark = [pytest.mark.mosquitto, pytest.mark.embutido]
 
 def test_dois_processos_dividem_as_mensagens_sem_duplicar(mosquitto, nx_27017):
     banco = f"compartilhado_{uuid.uuid4().hex[:8]}"
-    config = dict(CONFIG_TESTE, MQTT_ENABLED=True, MQTT_BROKER_URL="127.0.0.1", MQTT_BROKER_PORT=mosquitto.porta,
-                  MQTT_SHARED_GROUP="ingestao", DB_NAME=banco)
+    config = dict(CONFIG_TESTE, **mosquitto.config_app(), MQTT_SHARED_GROUP="ingestao", DB_NAME=banco)
     apps = [create_app(dict(config, MQTT_CLIENT_ID=f"app-{i}-{uuid.uuid4().hex[:6]}"),
                        mongo_client=MongoClient(nx_27017.uri, tz_aware=True)) for i in range(2)]
     dispositivo = None
     try:
         for app in apps:
             esperar(lambda: app.extensions["databutcher"].contadores.como_dict().get("conexoes"), mensagem="assinatura")
-        maquina_id = apps[0].extensions["databutcher"].maquinas.criar("WEG", "W22")["maquina"]["id"]
-        dispositivo = DispositivoSimulado(mosquitto.porta, maquina_id, responder=False)
+        criada = casos_maquinas.criar(apps[0].extensions["databutcher"], "WEG", "W22")
+        maquina_id = criada["maquina"]["id"]
+        dispositivo = DispositivoSimulado(mosquitto.porta, maquina_id, criada["token"], responder=False)
         agora_ms = int(time.time() * 1000)
         total = 200
         for seq in range(total):

@@ -24,8 +24,7 @@ def esperar(condicao, segundos=10.0, mensagem="condição"):
 
 @pytest.fixture
 def app_mqtt(mosquitto):
-    config = dict(CONFIG_TESTE, MQTT_ENABLED=True, MQTT_BROKER_URL="127.0.0.1", MQTT_BROKER_PORT=mosquitto.porta,
-                  MQTT_CLIENT_ID=f"teste-{uuid.uuid4().hex[:8]}")
+    config = dict(CONFIG_TESTE, **mosquitto.config_app(), MQTT_CLIENT_ID=f"teste-{uuid.uuid4().hex[:8]}")
     app = create_app(config, mongo_client=mongomock.MongoClient(tz_aware=True))
     mqtt = app.extensions["mqtt"]
     esperar(mqtt.client.is_connected, mensagem="conexão do app ao mosquitto")
@@ -33,6 +32,7 @@ def app_mqtt(mosquitto):
     yield app
     mqtt.client.disconnect()
     mqtt.client.loop_stop()
+    app.extensions["databutcher"].encerrar()
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def cenario(app_mqtt, mosquitto):
     atores = Atores(client, app_mqtt.extensions["databutcher"])
     dono = atores.usuario()
     maquina = atores.maquina_de(dono)
-    dispositivo = DispositivoSimulado(mosquitto.porta, maquina["id"])
+    dispositivo = DispositivoSimulado(mosquitto.porta, maquina["id"], maquina["token"])
     yield {"client": client, "dono": dono, "maquina": maquina, "dispositivo": dispositivo,
            "servicos": app_mqtt.extensions["databutcher"], "app": app_mqtt}
     dispositivo.fechar()

@@ -18,6 +18,7 @@ from conftest import LEITURA, aplicar_estado_agora
 from dispositivo import DispositivoSimulado
 from MongoDB.gerencia_BD import agora_utc
 from nucleo import etiquetas, leituras, validacao
+from nucleo import maquinas as casos_maquinas
 from rotas.openapi import especificacao
 from navegador import ARGS_CHROMIUM, TELEFONE, capturas, servidor_vivo, chromium, pagina  # noqa: F401 (fixtures)
 
@@ -31,7 +32,7 @@ def _operador(servidor, nome="maria", senha="senha-da-maria"):
 
 
 def _maquina_de(servidor, usuario, nome, fabricante="WEG", modelo="W22"):
-    criada = servidor.servicos.maquinas.criar(fabricante, modelo)
+    criada = casos_maquinas.criar(servidor.servicos, fabricante, modelo)  # with its mosquitto login
     maquina_id = criada["maquina"]["id"]
     servidor.servicos.maquinas.reivindicar(maquina_id, criada["segredo"], usuario["id"], nome)
     return {"id": maquina_id, "token": criada["token"], "segredo": criada["segredo"]}
@@ -69,7 +70,7 @@ def test_operador_ve_maquina_ficar_online_e_a_leitura_mudar_ao_vivo(servidor_viv
     cartao = _cartao(pagina, maquina)
     assert cartao.locator("[data-campo=online]").inner_text() == "Offline"
 
-    dispositivo = DispositivoSimulado(servidor_vivo.mosquitto.porta, maquina["id"])
+    dispositivo = DispositivoSimulado(servidor_vivo.mosquitto.porta, maquina["id"], maquina["token"])
     try:
         dispositivo.publicar_status("iniciada")
         dispositivo.publicar("telemetria", dict(LEITURA, temperatura=51.5))
@@ -138,7 +139,7 @@ def test_quem_nunca_viu_o_produto_acha_a_maquina_superaquecida_e_exporta_as_ulti
 def test_partida_e_parada_respondidas_pelo_dispositivo_simulado(servidor_vivo, pagina):
     usuario = _operador(servidor_vivo)
     maquina = _maquina_de(servidor_vivo, usuario, "Moedor 3")
-    dispositivo = DispositivoSimulado(servidor_vivo.mosquitto.porta, maquina["id"])
+    dispositivo = DispositivoSimulado(servidor_vivo.mosquitto.porta, maquina["id"], maquina["token"])
     try:
         dispositivo.publicar_status("parada")
         _entrar(pagina, servidor_vivo, usuario)

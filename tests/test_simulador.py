@@ -18,9 +18,10 @@ import main
 from simulador.maquina_simulada import MaquinaSimulada
 from simulador.simulador import Simulador
 from mqtt import contrato as mqtt_contrato
-from simulador.transporte_mqtt import MAQUINAS_POR_CLIENTE, topico
+from simulador.transporte_mqtt import topico
 from conftest import Atores, contar_leituras
 from nucleo import contrato, validacao
+from nucleo import maquinas as casos_maquinas
 from MongoDB.gerencia_BD import GerenciadorBD
 from nucleo.servicos import criar_servicos
 from test_mqtt_integracao import app_mqtt, esperar  # noqa: F401  (fixture)
@@ -139,28 +140,53 @@ def test_via_mqtt_o_app_guarda_cada_leitura_uma_vez_e_o_start_e_confirmado(app_m
     assert servicos.telemetria.listar(maquinas[0]["id"], 1)[0]["dados_sensor"]["tensao"] > 200  # running at 380 V
 
 
-@pytest.mark.mosquitto
-def test_muitas_maquinas_dividem_poucos_clientes_sem_perder_mensagens(mosquitto):
-    recebidas, assinado = queue.Queue(), threading.Event()
+@pytest.fixture
+def servicos_com_login_no_mosquitto(mosquitto):
+    """Services on mongomock whose machines get their mosquitto login (dynsec), as the app's do."""
+    bd = GerenciadorBD(mongomock.MongoClient(tz_aware=True), "teste")
+    bd.criar_indices()
+    servicos = criar_servicos(bd, {"BCRYPT_ROUNDS": 4}, credenciais=mosquitto.credenciais())
+    yield servicos
+    servicos.encerrar()
+
+
+def _ouvinte_do_app(mosquitto, filtro, recebidas):
+    """A paho client logged in as the app (which may read every machine's telemetry)."""
+    credenciais = mosquitto.credenciais()
+    credenciais.preparar_app(*mosquitto.app)
+    credenciais.fechar()
+    assinado = threading.Event()
     ouvinte = paho.Client(paho.CallbackAPIVersion.VERSION2)
-    ouvinte.on_connect = lambda c, u, f, rc, p: c.subscribe("databutcher/+/telemetria", qos=1)
+    ouvinte.username_pw_set(*mosquitto.app)
+    ouvinte.on_connect = lambda c, u, f, rc, p: c.subscribe(filtro, qos=1)
     ouvinte.on_subscribe = lambda *args: assinado.set()
     ouvinte.on_message = lambda c, u, mensagem: recebidas.put(json.loads(mensagem.payload)["maquina_id"])
     ouvinte.connect("127.0.0.1", mosquitto.porta)
     ouvinte.loop_start()
+    assert assinado.wait(10)
+    return ouvinte
+
+
+@pytest.mark.mosquitto
+def test_cada_maquina_entra_com_o_proprio_login_numa_so_linha_de_rede(mosquitto, servicos_com_login_no_mosquitto):
+    recebidas = queue.Queue()
+    ouvinte = _ouvinte_do_app(mosquitto, "databutcher/+/telemetria", recebidas)
     try:
-        assert assinado.wait(10)
-        ids = [f"66f{i:021x}" for i in range(MAQUINAS_POR_CLIENTE + 10)]
-        sim = Simulador([(i, "token") for i in ids], via="mqtt", intervalo=0.5, porta=mosquitto.porta)
-        sim.iniciar()
+        maquinas = [casos_maquinas.criar(servicos_com_login_no_mosquitto, "WEG", "W22") for _ in range(60)]
+        linhas_antes = threading.active_count()
+        sim = Simulador([(m["maquina"]["id"], m["token"]) for m in maquinas], via="mqtt", intervalo=0.5,
+                        porta=mosquitto.porta).iniciar()
+        linhas_durante = threading.active_count()
+        conexoes = sim.transporte.conectados()
         time.sleep(1.2)
         estat = sim.parar()
-        assert len(sim.transporte.clientes) == 2 and estat["erros"] == 0
         esperar(lambda: recebidas.qsize() >= estat["enviadas"]["telemetria"], mensagem="mensagens no ouvinte")
         time.sleep(0.2)
     finally:
         ouvinte.disconnect()
         ouvinte.loop_stop()
+    assert conexoes == 60 and linhas_durante - linhas_antes <= 2  # the scheduler and one network thread
+    assert estat["erros"] == 0 and estat["contagem"].get("desconexoes", 0) == 0
     contagem = {}
     while not recebidas.empty():
         maquina_id = recebidas.get()
@@ -189,12 +215,10 @@ def test_via_http_o_app_guarda_o_que_o_simulador_enviou(app, servicos, atores):
 
 # ---- main.py simular ------------------------------------------------------------------------
 @pytest.fixture
-def console_simulador(tmp_path, mosquitto):
+def console_simulador(tmp_path, mosquitto, servicos_com_login_no_mosquitto):
     """Run `main.py simular` in-process against the fixture's broker; returns (code, output, servicos, cfg)."""
-    bd = GerenciadorBD(mongomock.MongoClient(tz_aware=True), "teste")
-    bd.criar_indices()
-    servicos = criar_servicos(bd, {"BCRYPT_ROUNDS": 4})
-    cfg = {"DATA_DIR": str(tmp_path), "MQTT_BROKER_URL": "127.0.0.1", "MQTT_BROKER_PORT": mosquitto.porta}
+    servicos = servicos_com_login_no_mosquitto
+    cfg = dict(mosquitto.config_app(), DATA_DIR=str(tmp_path))
 
     def rodar(*argv):
         saida = io.StringIO()
