@@ -106,8 +106,10 @@ def registrar_tarefas(app):
         # Silent machines raise `offline` although no message arrives (nucleo/motor_alarmes.py).
         tarefas.append(TarefaPeriodica("vigia-offline", app.config["VIGIA_INTERVALO_S"],
                                        servicos.motor_alarmes.verificar_offline))
-    for tarefa in tarefas:
-        atexit.register(tarefa.iniciar().parar)
+    app.extensions["tarefas"] = tarefas
+    if app.config["TAREFAS_PERIODICAS"]:  # off in tests that build many apps and call the jobs themselves
+        for tarefa in tarefas:
+            atexit.register(tarefa.iniciar().parar)
 
 
 def registrar_extensoes(app):

@@ -181,7 +181,8 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "BCRYPT_ROUNDS": _inteiro(ambiente, "BCRYPT_ROUNDS", 12),
         "MONGO_URI": _uri_mongo(ambiente),
         "DB_NAME": _texto(ambiente, "DB_NAME", "DataButcherDB"),
-        "EMBEDDED_MONGO_PORT": _inteiro(ambiente, "EMBEDDED_MONGO_PORT", 27027),
+        # Production refuses the embedded database and broker unless this says a small plant wants them.
+        "EMBUTIDOS_EM_PRODUCAO": _booleano(ambiente, "EMBUTIDOS_EM_PRODUCAO", False),
         "MONGO_SERVER_SELECTION_TIMEOUT_MS": _inteiro(ambiente, "MONGO_SERVER_SELECTION_TIMEOUT_MS", 800),
         "MQTT_ENABLED": _booleano(ambiente, "MQTT_ENABLED", True),
         "MQTT_BROKER_URL": _texto(ambiente, "MQTT_BROKER_URL"),
@@ -216,6 +217,7 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         # and the vibration zone edges per machine class (JSON {"classe": [A, B, C]}; nucleo/contrato.py).
         "ALARMES_ATIVOS": _booleano(ambiente, "ALARMES_ATIVOS", True),
         "VIGIA_INTERVALO_S": _inteiro(ambiente, "VIGIA_INTERVALO_S", 5),
+        "TAREFAS_PERIODICAS": _booleano(ambiente, "TAREFAS_PERIODICAS", True),
         "VIBRACAO_ZONAS": _zonas_vibracao(ambiente),
         "SSE_INTERVALO_S": _inteiro(ambiente, "SSE_INTERVALO_S", 2),
         "SSE_VIDA_MAXIMA_S": _inteiro(ambiente, "SSE_VIDA_MAXIMA_S", 600),
@@ -250,6 +252,7 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         raise ConfiguracaoInvalida(f"LOG_FORMAT deve ser um de {', '.join(FORMATOS_DE_LOG)}, recebido {cfg['LOG_FORMAT']!r}")
     _validar_segredos(cfg, pasta_dados)
     _validar_mqtt(cfg)
+    _validar_embutidos(cfg)
     return cfg
 
 
@@ -277,6 +280,19 @@ def _validar_mqtt(cfg: dict) -> None:
             cfg["MQTT_USERNAME"] and cfg["MQTT_PASSWORD"]):
         raise ConfiguracaoInvalida("em produção o app entra no broker com MQTT_USERNAME e MQTT_PASSWORD: "
                                    "um broker que aceita anônimos aceita qualquer um")
+
+
+def _validar_embutidos(cfg: dict) -> None:
+    """Production runs on a real MongoDB and mosquitto unless EMBUTIDOS_EM_PRODUCAO=true says otherwise
+    (a small plant on one host): the embedded ones are for evaluation, and they never run anonymous."""
+    if not em_producao(cfg) or cfg["EMBUTIDOS_EM_PRODUCAO"]:
+        return
+    if not cfg["MONGO_URI"]:
+        raise ConfiguracaoInvalida("em produção defina MONGO_URI, ou EMBUTIDOS_EM_PRODUCAO=true para usar o banco "
+                                   "embutido (docs/dados.md, \"How far the embedded store goes\")")
+    if cfg["MQTT_ENABLED"] and not cfg["MQTT_BROKER_URL"]:
+        raise ConfiguracaoInvalida("em produção defina MQTT_BROKER_URL (mosquitto), ou EMBUTIDOS_EM_PRODUCAO=true "
+                                   "para usar o broker embutido")
 
 
 def _validar_segredos(cfg: dict, pasta_dados: Path) -> None:

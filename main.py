@@ -156,7 +156,7 @@ def executar(argv=None, servicos=None, cfg=None, entrada=input, saida=sys.stdout
         cfg = cfg if cfg is not None else config.ler_configuracao()
         if servicos is not None:
             return _despachar(args, Console(servicos, cfg, entrada, saida))
-        bd = abrir_banco(cfg, porta_propria=True)
+        bd = abrir_banco(cfg, do_console=True)
         credenciais = _credenciais_do_broker(cfg)
         try:
             servicos = criar_servicos(bd, cfg, credenciais=credenciais)

@@ -1,26 +1,35 @@
-"""The embedded default database: an nx-27017 server (MongoDB wire protocol on SQLite).
+"""The embedded default database: nx-27017 (MongoDB wire protocol on SQLite) behind a private Unix socket.
 
-Used when no MONGO_URI is configured, so `python app.py` runs on a fresh machine
-and keeps its data in DATA_DIR across restarts. The server is a child process on
-loopback: it is stopped with us, and the kernel kills it if we die (PDEATHSIG),
-so no orphan keeps the port. If it dies on its own, `reanimar()` (called
-periodically by the app, see nucleo/tarefas.py) starts it again, with backoff,
-logged and counted in `reinicios`; the driver reconnects by itself.
+Used when no MONGO_URI is configured, so `python app.py` runs on a fresh machine and keeps its
+data in DATA_DIR across restarts. nx-27017 has no authentication, so it is not put on a TCP port
+at all: MongoDB/nx_unix.py serves it on a Unix socket in a folder only the app's user may enter
+(0700), and DATA_DIR with the SQLite files are the owner's alone (0700 / 0600). No other user of
+the host can connect, and nobody from the network.
+
+The server is a child process: it is stopped with us, and the kernel kills it if we die
+(PDEATHSIG). If it dies on its own, `reanimar()` (called periodically by the app, see
+nucleo/tarefas.py) starts it again, with backoff, logged and counted in `reinicios`; the driver
+reconnects by itself.
 """
 import ctypes
 import logging
+import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 from .erros import BancoEmbutidoIndisponivel
 
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
+# A Unix socket path holds at most 107 bytes: a deeper DATA_DIR gets its socket in a private temp folder.
+CAMINHO_SOCKET_MAXIMO = 100
 
 
 def _morrer_com_o_pai():
@@ -32,25 +41,43 @@ def _morrer_com_o_pai():
 
 
 def porta_livre(host="127.0.0.1") -> int:
-    """Ask the kernel for a free TCP port on `host`."""
+    """Ask the kernel for a free TCP port on `host` (the app's HTTP port, the embedded MQTT broker's)."""
     with socket.socket() as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
-def _porta_em_uso(host, porta) -> bool:
-    with socket.socket() as sock:
+def _atende(caminho) -> bool:
+    """Whether a server accepts connections on the Unix socket `caminho`."""
+    with socket.socket(socket.AF_UNIX) as sock:
         sock.settimeout(0.2)
-        return sock.connect_ex((host, porta)) == 0
+        return sock.connect_ex(str(caminho)) == 0
+
+
+def tornar_privado(pasta: Path):
+    """DATA_DIR and everything the database keeps in it: 0700 folders, 0600 files (also for older folders)."""
+    pasta.mkdir(parents=True, exist_ok=True)
+    pasta.chmod(0o700)
+    for arquivo in pasta.glob("databutcher.db*"):
+        arquivo.chmod(0o600)
+
+
+def socket_do_banco(pasta_dados, nome="nx-27017.sock") -> Path:
+    """Where the embedded store of `pasta_dados` listens: DATA_DIR/run/, or a private temp folder if too deep."""
+    caminho = Path(pasta_dados) / "run" / nome
+    if len(str(caminho)) > CAMINHO_SOCKET_MAXIMO:
+        caminho = Path(tempfile.mkdtemp(prefix="databutcher-nx-")) / nome  # mkdtemp makes it 0700
+    caminho.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    caminho.parent.chmod(0o700)
+    return caminho
 
 
 class BancoEmbutido:
-    """Start/stop one nx-27017 server; `caminho_banco` may be a file or 'memory'."""
+    """Start/stop one nx-27017 on the Unix socket `caminho_socket`; `caminho_banco` may be a file or 'memory'."""
 
-    def __init__(self, caminho_banco, porta, pasta_logs, host="127.0.0.1"):
+    def __init__(self, caminho_banco, caminho_socket, pasta_logs):
         self.caminho_banco = str(caminho_banco)
-        self.porta = porta
-        self.host = host
+        self.caminho_socket = Path(caminho_socket)
         self.pasta_logs = Path(pasta_logs)
         self.processo = None
         self.reinicios = 0
@@ -60,31 +87,28 @@ class BancoEmbutido:
 
     @property
     def uri(self) -> str:
-        return f"mongodb://{self.host}:{self.porta}/"
+        return f"mongodb://{quote_plus(str(self.caminho_socket))}/"
 
     def iniciar(self, espera_max=20.0):
         """Start the server and wait until it accepts connections."""
-        if _porta_em_uso(self.host, self.porta):
+        if _atende(self.caminho_socket):
             raise BancoEmbutidoIndisponivel(
-                f"A porta {self.porta} já está em uso: outro DataButcher ou MongoDB está rodando? "
-                "Pare-o ou defina EMBEDDED_MONGO_PORT (ou MONGO_URI para um servidor MongoDB)."
+                f"Outro DataButcher já usa o banco desta pasta de dados ({self.caminho_socket}): pare-o, "
+                "ou use outra DATA_DIR (ou MONGO_URI para um servidor MongoDB)."
             )
         self._lancar(espera_max)
         return self
 
     def _lancar(self, espera_max):
-        self.pasta_logs.mkdir(parents=True, exist_ok=True)
+        self.pasta_logs.mkdir(mode=0o700, parents=True, exist_ok=True)
         if self.caminho_banco != "memory":
-            Path(self.caminho_banco).parent.mkdir(parents=True, exist_ok=True)
-        executavel = Path(sys.executable).with_name("nx-27017")
-        comando = [str(executavel) if executavel.exists() else "nx-27017",
-                   "--db", self.caminho_banco, "--host", self.host, "-p", str(self.porta),
-                   "--pid-file", str(self.pasta_logs / f"nx-27017-{self.porta}.pid"),
-                   "--log-file", str(self.pasta_logs / "nx-27017.log")]
+            tornar_privado(Path(self.caminho_banco).parent)
+        comando = [sys.executable, "-m", "MongoDB.nx_unix", "--db", self.caminho_banco,
+                   "--socket", str(self.caminho_socket), "--log-file", str(self.pasta_logs / "nx-27017.log")]
         try:
             self.processo = subprocess.Popen(
-                comando, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                preexec_fn=_morrer_com_o_pai,
+                comando, cwd=Path(__file__).resolve().parent.parent, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_morrer_com_o_pai,
             )
         except FileNotFoundError:
             raise BancoEmbutidoIndisponivel("nx-27017 não está instalado: pip install -r requirements.txt") from None
@@ -94,12 +118,12 @@ class BancoEmbutido:
                 raise BancoEmbutidoIndisponivel(
                     f"nx-27017 terminou ao iniciar (código {self.processo.returncode}); veja {self.pasta_logs}/nx-27017.log"
                 )
-            if _porta_em_uso(self.host, self.porta):
-                log.info("Banco embutido nx-27017 em %s (dados: %s)", self.uri, self.caminho_banco)
+            if _atende(self.caminho_socket):
+                log.info("Banco embutido nx-27017 no socket %s (dados: %s)", self.caminho_socket, self.caminho_banco)
                 return
             time.sleep(0.05)
         self.processo.kill()
-        raise BancoEmbutidoIndisponivel(f"nx-27017 não respondeu em {espera_max:.0f}s na porta {self.porta}")
+        raise BancoEmbutidoIndisponivel(f"nx-27017 não respondeu em {espera_max:.0f}s em {self.caminho_socket}")
 
     def reanimar(self, espera_maxima_s=30.0) -> bool:
         """Start the server again if it exited without being asked to; True when it did.

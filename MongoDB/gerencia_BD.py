@@ -10,6 +10,7 @@ written by updates (`$set` turns them into 0/1), and datetimes written by update
 go inside a sub-document (see `carimbo`).
 """
 import logging
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pymongo
 from pymongo import ASCENDING, DESCENDING, MongoClient
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
-from .banco_embutido import BancoEmbutido, porta_livre
+from .banco_embutido import BancoEmbutido, socket_do_banco
 
 log = logging.getLogger(__name__)
 
@@ -153,12 +154,11 @@ class GerenciadorBD:
             self.banco_embutido.parar()
 
 
-def abrir_banco(cfg: dict, porta_propria=False) -> GerenciadorBD:
+def abrir_banco(cfg: dict, do_console=False) -> GerenciadorBD:
     """Connect to MONGO_URI, or start the embedded store on DATA_DIR.
 
-    `porta_propria` gives the embedded server a free port instead of
-    EMBEDDED_MONGO_PORT: the console uses it to open the same data files while
-    the app is running (nx-27017 is safe with two processes on one file).
+    `do_console` gives the embedded server a socket of its own: the console uses it to open the
+    same data files while the app is running (nx-27017 is safe with two processes on one file).
     """
     # A database that went away is reported within this time (a 503), not after pymongo's 30 s default.
     selecao_ms = cfg.get("MONGO_SERVER_SELECTION_TIMEOUT_MS", 800)
@@ -168,8 +168,8 @@ def abrir_banco(cfg: dict, porta_propria=False) -> GerenciadorBD:
         return GerenciadorBD(cliente, cfg["DB_NAME"], descricao="MongoDB (MONGO_URI)")
 
     pasta = Path(cfg["DATA_DIR"])
-    porta = porta_livre() if porta_propria else cfg["EMBEDDED_MONGO_PORT"]
-    embutido = BancoEmbutido(pasta / "databutcher.db", porta, pasta / "logs").iniciar()
+    nome = f"nx-27017-console-{os.getpid()}.sock" if do_console else "nx-27017.sock"
+    embutido = BancoEmbutido(pasta / "databutcher.db", socket_do_banco(pasta, nome), pasta / "logs").iniciar()
     # nx-27017 answers one query at a time: while it works through a long one, the driver's
     # heartbeat waits. A short connect timeout would declare it dead and cancel the query.
     cliente = MongoClient(embutido.uri, tz_aware=True, connect=False, serverSelectionTimeoutMS=selecao_ms,

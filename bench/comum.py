@@ -21,7 +21,9 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 from config import ler_configuracao
-from MongoDB.banco_embutido import porta_livre
+from urllib.parse import quote_plus
+
+from MongoDB.banco_embutido import porta_livre, socket_do_banco
 from MongoDB.gerencia_BD import abrir_banco
 from nucleo.servicos import criar_servicos
 from tests.servidores import Mosquitto, esperar_porta
@@ -159,7 +161,6 @@ def ambiente_app(pasta: Path, mqtt_porta=None, **extra) -> dict:
     ambiente = dict(os.environ)
     ambiente.update({
         "DATA_DIR": str(pasta), "QRCODE_DIR": str(pasta / "Qrcode"),
-        "EMBEDDED_MONGO_PORT": str(porta_livre()),
         "DB_NAME": os.environ.get("BENCH_DB_NAME") or ("bench_" + uuid.uuid4().hex[:8] if os.environ.get("MONGO_URI") else "DataButcherDB"),
         "SECRET_KEY": "chave-flask-de-benchmark-" + "s" * 40, "JWT_SECRET_KEY": "chave-jwt-de-benchmark-" + "j" * 40,
         "BCRYPT_ROUNDS": "4", "PYTHONUNBUFFERED": "1",
@@ -175,7 +176,7 @@ def ambiente_app(pasta: Path, mqtt_porta=None, **extra) -> dict:
 def servicos_diretos(ambiente):
     """The product's managers over the same data as the app, in this process (preparing data, counting)."""
     cfg = ler_configuracao(ambiente, carregar_dotenv=False)
-    bd = abrir_banco(cfg, porta_propria=True)
+    bd = abrir_banco(cfg, do_console=True)
     try:
         bd.criar_indices()
         bd.aplicar_retencao(cfg["RETENCAO_DIAS_BRUTOS"], cfg["RETENCAO_DIAS_AGREGADOS"])
@@ -200,7 +201,7 @@ def criar_maquinas(servicos, quantidade) -> list:
 def banco_do_app(ambiente):
     """A pymongo database handle on the data the running app writes (its nx-27017 port or MONGO_URI)."""
     from pymongo import MongoClient
-    uri = ambiente.get("MONGO_URI") or f"mongodb://127.0.0.1:{ambiente['EMBEDDED_MONGO_PORT']}/"
+    uri = ambiente.get("MONGO_URI") or f"mongodb://{quote_plus(str(socket_do_banco(ambiente['DATA_DIR'])))}/"
     cliente = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
     return cliente, cliente[ambiente["DB_NAME"]]
 

@@ -54,6 +54,7 @@ def pytest_unconfigure(config):
 
 CONFIG_TESTE = {
     "TESTING": True,
+    "TAREFAS_PERIODICAS": False,  # the periodic jobs are called by the tests that need them
     "MQTT_ENABLED": False,
     "BCRYPT_ROUNDS": 4,
     "PUBLIC_URL": "http://databutcher.test",

@@ -35,6 +35,8 @@ class ServidorVivo:
         return self.app.extensions["databutcher"]
 
     def parar(self):
+        for tarefa in self.app.extensions["tarefas"]:
+            tarefa.parar()
         self.servidor.shutdown()
         mqtt = self.app.extensions.get("mqtt")
         if mqtt is not None:
@@ -47,7 +49,7 @@ class ServidorVivo:
 def servidor_vivo(mosquitto, nx_27017, tmp_path):
     config = dict(CONFIG_TESTE, **mosquitto.config_app(), DB_NAME=f"navegador_{uuid.uuid4().hex[:8]}",
                   QRCODE_DIR=str(tmp_path / "qr"), HEARTBEAT_TIMEOUT=6, GRAVACAO_ATIVIDADE_S=1, GRAVACAO_AGREGADOS_S=1,
-                  MQTT_CLIENT_ID=f"navegador-{uuid.uuid4().hex[:8]}")
+                  MQTT_CLIENT_ID=f"navegador-{uuid.uuid4().hex[:8]}", TAREFAS_PERIODICAS=True, VIGIA_INTERVALO_S=1)
     app = create_app(config, mongo_client=MongoClient(nx_27017.uri, tz_aware=True))
     servidor = ServidorVivo(app)
     servidor.mosquitto = mosquitto

@@ -9,7 +9,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from MongoDB.banco_embutido import porta_livre
+from urllib.parse import quote_plus
+
+from MongoDB.banco_embutido import porta_livre, socket_do_banco
 
 RAIZ = Path(__file__).resolve().parent.parent
 
@@ -19,9 +21,14 @@ def ambiente(pasta, **extra):
     limpo = {chave: valor for chave, valor in os.environ.items()
              if not chave.startswith(("MONGO", "MQTT_", "SECRET_KEY", "JWT_SECRET_KEY", "DATABUTCHER_ENV"))}
     limpo.update(DATA_DIR=str(pasta), QRCODE_DIR=str(Path(pasta) / "qr"), PORT=str(porta_livre()),
-                 MQTT_BROKER_PORT=str(porta_livre()), EMBEDDED_MONGO_PORT=str(porta_livre()), BCRYPT_ROUNDS="4")
+                 MQTT_BROKER_PORT=str(porta_livre()), BCRYPT_ROUNDS="4")
     limpo.update({chave: str(valor) for chave, valor in extra.items()})
     return limpo
+
+
+def uri_do_banco(ambiente_app) -> str:
+    """How a test reaches the embedded store of a running app: its Unix socket in DATA_DIR/run/."""
+    return f"mongodb://{quote_plus(str(socket_do_banco(ambiente_app['DATA_DIR'])))}/"
 
 
 def pedir(porta, metodo, caminho, corpo=None, token=None, espera_s=10):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from MongoDB.banco_embutido import BancoEmbutido, porta_livre
+from MongoDB.banco_embutido import BancoEmbutido, porta_livre, socket_do_banco
 from mqtt.dynsec import CredenciaisDynsec
 
 NO_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -134,6 +134,6 @@ def mosquitto(tmp_path_factory):
 def nx_27017(tmp_path_factory):
     """The embedded store the product uses by default, in memory, for the whole session."""
     pasta = tmp_path_factory.mktemp("nx")
-    servidor = BancoEmbutido("memory", porta_livre(), pasta).iniciar()
+    servidor = BancoEmbutido("memory", socket_do_banco(pasta), pasta).iniciar()
     yield servidor
     servidor.parar()

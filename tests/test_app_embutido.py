@@ -1,5 +1,6 @@
 """`python app.py` with nothing configured: embedded database and broker, data kept across restarts."""
 import json
+import os
 import secrets
 import socket
 import stat
@@ -52,15 +53,42 @@ def test_app_sem_configuracao_roda_tudo_e_guarda_dados_entre_reinicios(tmp_path)
     assert _filhos_vivos(tmp_path) == []
 
 
-def test_porta_do_banco_ocupada_da_erro_claro(tmp_path):
+def _portas_tcp_ouvindo(pid) -> list:
+    """The TCP ports process `pid` listens on, read from /proc (its sockets' inodes in /proc/net/tcp*)."""
+    inodes = set()
+    for descritor in Path(f"/proc/{pid}/fd").iterdir():
+        alvo = os.readlink(descritor)
+        if alvo.startswith("socket:["):
+            inodes.add(alvo[8:-1])
+    portas = []
+    for tabela in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for linha in Path(tabela).read_text().splitlines()[1:]:
+            campos = linha.split()
+            if campos[3] == "0A" and campos[9] in inodes:  # 0A = LISTEN
+                portas.append(int(campos[1].rsplit(":", 1)[1], 16))
+    return portas
+
+
+def test_banco_embutido_so_atende_o_usuario_do_app_por_um_socket_privado(tmp_path):
     ambiente = _ambiente(tmp_path)
-    with socket.socket() as ocupante:
-        ocupante.bind(("127.0.0.1", int(ambiente["EMBEDDED_MONGO_PORT"])))
-        ocupante.listen()
-        resultado = subprocess.run([sys.executable, "app.py"], cwd=RAIZ, env=ambiente,
-                                   capture_output=True, text=True, timeout=60)
-    assert resultado.returncode == 1
-    assert "já está em uso" in resultado.stderr and "Traceback" not in resultado.stderr
+    app = App(ambiente)
+    try:
+        app.esperar_saude()
+        [pid] = subprocess.run(["pgrep", "-f", f"MongoDB.nx_unix --db {tmp_path}/databutcher.db"],
+                               capture_output=True, text=True).stdout.split()
+        assert _portas_tcp_ouvindo(pid) == []  # nothing on the network, not even loopback
+        soquete = tmp_path / "run" / "nx-27017.sock"
+        assert stat.S_ISSOCK(soquete.stat().st_mode)
+        assert stat.S_IMODE(soquete.parent.stat().st_mode) == 0o700 and stat.S_IMODE(tmp_path.stat().st_mode) == 0o700
+        arquivos = list(tmp_path.glob("databutcher.db*"))
+        assert arquivos and {stat.S_IMODE(a.stat().st_mode) for a in arquivos} == {0o600}
+        segundo = subprocess.run([sys.executable, "app.py"], cwd=RAIZ, env=dict(ambiente, PORT=str(app.porta + 1)),
+                                 capture_output=True, text=True, timeout=60)
+        assert segundo.returncode == 1 and "Outro DataButcher já usa o banco desta pasta" in segundo.stderr
+        assert "Traceback" not in segundo.stderr
+    finally:
+        app.parar()
+    assert _filhos_vivos(tmp_path) == []
 
 
 def test_producao_recusa_segredos_padrao(tmp_path):
@@ -76,7 +104,7 @@ def test_producao_com_broker_embutido_exige_login_e_ouve_em_mqtt_bind(tmp_path):
     (MQTT_BIND=0.0.0.0) and still refuses anyone without a device token or the app's credentials."""
     from dispositivo import tentar_login
 
-    ambiente = _ambiente(tmp_path, DATABUTCHER_ENV="production", SECRET_KEY=secrets.token_hex(32), JWT_SECRET_KEY=secrets.token_hex(32),
+    ambiente = _ambiente(tmp_path, DATABUTCHER_ENV="production", EMBUTIDOS_EM_PRODUCAO="true", SECRET_KEY=secrets.token_hex(32), JWT_SECRET_KEY=secrets.token_hex(32),
                          MQTT_BIND="0.0.0.0")
     app = App(ambiente)
     try:

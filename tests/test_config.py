@@ -28,7 +28,7 @@ def test_producao_recusa_segredo_ausente_padrao_ou_curto(tmp_path, segredo):
 
 
 def test_producao_com_segredos_fortes_liga_cookie_seguro(tmp_path):
-    cfg = ler_configuracao({"DATABUTCHER_ENV": "production", "DATA_DIR": str(tmp_path),
+    cfg = ler_configuracao({"DATABUTCHER_ENV": "production", "EMBUTIDOS_EM_PRODUCAO": "true", "DATA_DIR": str(tmp_path),
                             "SECRET_KEY": CHAVE_FORTE, "JWT_SECRET_KEY": OUTRA_CHAVE_FORTE})
     assert cfg["DATABUTCHER_ENV"] == "production" and cfg["SESSION_COOKIE_SECURE"]
 
@@ -75,7 +75,7 @@ def test_login_do_app_no_broker_embutido_e_gerado_uma_vez_so_para_o_dono(tmp_pat
 
 
 def test_producao_recusa_broker_externo_sem_login_e_dynsec_sem_admin(tmp_path):
-    producao = {"DATABUTCHER_ENV": "production", "DATA_DIR": str(tmp_path), "SECRET_KEY": CHAVE_FORTE, "JWT_SECRET_KEY": OUTRA_CHAVE_FORTE}
+    producao = {"DATABUTCHER_ENV": "production", "EMBUTIDOS_EM_PRODUCAO": "true", "DATA_DIR": str(tmp_path), "SECRET_KEY": CHAVE_FORTE, "JWT_SECRET_KEY": OUTRA_CHAVE_FORTE}
     with pytest.raises(ConfiguracaoInvalida, match="MQTT_USERNAME"):
         ler_configuracao(dict(producao, MQTT_BROKER_URL="mosquitto.planta"))
     with pytest.raises(ConfiguracaoInvalida, match="MQTT_DYNSEC"):
@@ -83,3 +83,13 @@ def test_producao_recusa_broker_externo_sem_login_e_dynsec_sem_admin(tmp_path):
     cfg = ler_configuracao(dict(producao, MQTT_BROKER_URL="mosquitto.planta", MQTT_USERNAME="app", MQTT_PASSWORD="p" * 20,
                                 MQTT_DYNSEC="true", MQTT_DYNSEC_PASSWORD="a" * 20))
     assert cfg["MQTT_DYNSEC"] and cfg["MQTT_DYNSEC_USERNAME"] == "admin"
+
+
+def test_producao_recusa_banco_e_broker_embutidos_sem_pedir(tmp_path):
+    producao = {"DATABUTCHER_ENV": "production", "DATA_DIR": str(tmp_path), "SECRET_KEY": CHAVE_FORTE,
+                "JWT_SECRET_KEY": OUTRA_CHAVE_FORTE}
+    with pytest.raises(ConfiguracaoInvalida, match="MONGO_URI"):
+        ler_configuracao(producao)
+    with pytest.raises(ConfiguracaoInvalida, match="MQTT_BROKER_URL"):
+        ler_configuracao(dict(producao, MONGO_URI="mongodb://db:27017"))
+    assert ler_configuracao(dict(producao, EMBUTIDOS_EM_PRODUCAO="true"))["EMBUTIDOS_EM_PRODUCAO"] is True

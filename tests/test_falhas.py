@@ -8,6 +8,7 @@ acknowledged must be stored exactly once.
 import json
 import os
 import signal
+import subprocess
 import threading
 import time
 import uuid
@@ -19,7 +20,7 @@ from pymongo import MongoClient
 
 from conftest import LEITURA
 from mqtt.contrato import topico
-from processos import App, ambiente, console_json, filhos_vivos, pedir
+from processos import App, ambiente, console_json, filhos_vivos, pedir, uri_do_banco
 from servidores import Mosquitto
 from test_mqtt_integracao import esperar
 
@@ -77,7 +78,7 @@ class Cenario:
 
     def guardadas(self) -> list:
         """The `seq` of every stored reading of the machine, repeats included (read straight from the store)."""
-        with MongoClient(f"mongodb://127.0.0.1:{self.ambiente['EMBEDDED_MONGO_PORT']}/", serverSelectionTimeoutMS=3000) as cliente:
+        with MongoClient(uri_do_banco(self.ambiente), serverSelectionTimeoutMS=3000) as cliente:
             docs = cliente["DataButcherDB"]["dados_sensores"].find(
                 {"k": {"$gte": f"{self.maquina_id}:", "$lt": f"{self.maquina_id};"}}, {"s": 1})
             return [doc["s"] for doc in docs]
@@ -94,8 +95,11 @@ class Cenario:
 
 
 def _pid_do_banco(ambiente_app) -> int:
-    arquivo = Path(ambiente_app["DATA_DIR"]) / "logs" / f"nx-27017-{ambiente_app['EMBEDDED_MONGO_PORT']}.pid"
-    return int(arquivo.read_text().strip())
+    """The embedded store's process: the one serving this data folder's socket."""
+    saida = subprocess.run(["pgrep", "-f", f"MongoDB.nx_unix --db {ambiente_app['DATA_DIR']}/databutcher.db"],
+                           capture_output=True, text=True).stdout.split()
+    assert len(saida) == 1, saida
+    return int(saida[0])
 
 
 @pytest.mark.parametrize("falha", ["broker_reiniciado", "app_sigterm", "app_sigkill", "banco_morto"])

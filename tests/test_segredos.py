@@ -19,7 +19,7 @@ from test_config import CHAVE_FORTE, OUTRA_CHAVE_FORTE
 
 
 def producao(pasta, **chaves):
-    return {"DATABUTCHER_ENV": "production", "DATA_DIR": str(pasta), **chaves}
+    return {"DATABUTCHER_ENV": "production", "EMBUTIDOS_EM_PRODUCAO": "true", "DATA_DIR": str(pasta), **chaves}
 
 
 @pytest.mark.parametrize("fraca", [
