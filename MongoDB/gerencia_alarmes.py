@@ -120,6 +120,13 @@ class GerenciaAlarmes:
         faixa = {"$gte": f"{maquina_id}:{_ms(desde):013d}", "$lt": f"{maquina_id}:{_ms(ate) + 1:013d}"}
         return list(self.colecao.find({"chave_maquina": faixa}).sort("chave_maquina", 1).limit(limite))
 
+    def ativos_por_severidade(self) -> dict:
+        """{severidade: active alarms} over the whole plant (`/metrics`): open keys start with a hex machine id."""
+        contagem = {}
+        for doc in self.colecao.find({"chave_aberta": {"$gte": "0", "$lt": "g"}, "estado": ATIVO}, {"severidade": 1}):
+            contagem[doc["severidade"]] = contagem.get(doc["severidade"], 0) + 1
+        return contagem
+
     def abertos_do_usuario(self, usuario_id) -> list:
         """Every open alarm (active, or cleared unacknowledged) of the user's machines: one indexed range."""
         return list(self.colecao.find({"aberto_usuario": {"$gte": f"{usuario_id}:", "$lt": f"{usuario_id};"}}))

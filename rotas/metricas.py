@@ -13,19 +13,15 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from MongoDB.erros import NaoAutenticado
 from mqtt.adaptador import estado_mqtt
+from nucleo.contrato import SEVERIDADES
 
 from .seguranca import token_bearer
 
 bp = Blueprint("metricas", __name__)
 
-SEVERIDADES_ALARME = ("perigo", "atencao")
-
-
 def alarmes_ativos(servicos) -> dict:
-    """HOOK for the alarm engine: {severidade: active alarms}. There is no alarm engine yet (the
-    dashboard works its alerts out per page view in rotas/apresentacao.py and stores none), so every
-    severity reads 0 until one exists and this returns its counts."""
-    return dict.fromkeys(SEVERIDADES_ALARME, 0)
+    """{severidade: active alarms} over the plant, every severity present (0 when none)."""
+    return dict.fromkeys(SEVERIDADES, 0) | servicos.alarmes.ativos_por_severidade()
 
 
 class ColetorDataButcher:
@@ -49,8 +45,7 @@ class ColetorDataButcher:
                                 value=self.app.extensions["fluxos_ao_vivo"].abertos())
         yield GaugeMetricFamily("databutcher_fluxos_maximo", "Máximo de fluxos abertos (SSE_MAX_TOTAL)",
                                 value=cfg["SSE_MAX_TOTAL"])
-        alarmes = GaugeMetricFamily("databutcher_alarmes_ativos", "Alarmes ativos por severidade (ainda sem motor de "
-                                    "alarmes: sempre 0, veja rotas/metricas.alarmes_ativos)", labels=["severidade"])
+        alarmes = GaugeMetricFamily("databutcher_alarmes_ativos", "Alarmes ativos por severidade", labels=["severidade"])
         for severidade, quantidade in alarmes_ativos(s).items():
             alarmes.add_metric([severidade], quantidade)
         yield alarmes

@@ -43,7 +43,7 @@ def test_metricas_contam_ingestao_fila_fluxos_e_alarmes(app, client, atores, ser
     maquina = atores.maquina_de(dono)
     ts = int(time.time() * 1000) - 60_000
     for seq in (1, 2, 3, 3):  # the last one repeats: a duplicate
-        atores.enviar_leitura(maquina, ts=ts, seq=seq)
+        atores.enviar_leitura(maquina, ts=ts + seq, seq=seq, vibracao=9.0 if seq == 3 else 1.0)
     atores.enviar_leitura(maquina, rpm=-5)  # refused by validation
     fluxo = abrir_fluxo(client, dono["headers"])
     try:
@@ -57,7 +57,14 @@ def test_metricas_contam_ingestao_fila_fluxos_e_alarmes(app, client, atores, ser
     assert valores[("databutcher_fila_gravacao_capacidade",)] == app.config["FILA_GRAVACAO"]
     assert valores[("databutcher_fluxos_abertos",)] == 1
     assert valores[("databutcher_fluxos_maximo",)] == app.config["SSE_MAX_TOTAL"]
-    assert valores[("databutcher_alarmes_ativos", "perigo")] == valores[("databutcher_alarmes_ativos", "atencao")] == 0
+    assert valores[("databutcher_alarmes_ativos", "critica")] == 0  # zone D needs 10 s in the zone
+    assert valores[("databutcher_alarmes_ativos", "alta")] == valores[("databutcher_alarmes_ativos", "baixa")] == 0
+    servicos.maquinas.ajustar(maquina["id"], dono["id"], {"regras_alarme": [{"sensor": "rpm", "maximo": 1000.0, "minimo": None,
+        "duracao_s": None, "leituras_seguidas": None, "histerese": 0.0, "severidade": "media"}]})
+    servicos.motor_alarmes.esquecer(maquina["id"])
+    atores.enviar_leitura(maquina, seq=10)  # now (not a stale backlog): rpm 1500 > 1000, raised at once
+    valores = amostras(client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}))
+    assert valores[("databutcher_alarmes_ativos", "media")] == 1
     assert valores[("databutcher_mqtt_conectado",)] == 0
     depois = amostras(client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}))
     assert depois[("databutcher_fluxos_abertos",)] == 0
