@@ -72,9 +72,12 @@ def listar(servicos, usuario_id, maquina_id=None, estado=None, severidade=None, 
         raise DadosInvalidos("desde_depois_de_ate", "desde")
     if ate - desde > PERIODO_MAXIMO:
         raise DadosInvalidos("intervalo_grafico_maximo", "desde", dias=PERIODO_MAXIMO.days)
-    docs = servicos.alarmes.listar_do_usuario(usuario_id, desde, ate)
+    if maquina_id is None:
+        docs = servicos.alarmes.listar_do_usuario(usuario_id, desde, ate)
+    else:  # its own index range: one busy machine's alarms are never cut off by the others'
+        docs = reversed(servicos.alarmes.da_maquina(maquina_id, desde, ate))
     return [servicos.alarmes.publico(doc) for doc in docs
-            if (maquina_id is None or doc["maquina_id"] == maquina_id)
+            if doc["usuario_id"] == usuario_id
             and (estado is None or doc["estado"] == estado)
             and (severidade is None or doc["severidade"] == severidade)]
 

@@ -1,5 +1,5 @@
 """How the pages show things: texts in the user's language (the table is rotas/textos.py), time zones,
-the dashboard's alert rules and number/time formatting. No routes; rotas/paginas.py registers the template filters
+and number/time formatting (alarms are judged in nucleo/, never here). No routes; rotas/paginas.py registers the template filters
 and the context processor that hand these to the templates.
 """
 from datetime import timezone
@@ -9,7 +9,7 @@ from flask import current_app, g
 
 from MongoDB.gerencia_BD import agora_utc
 from nucleo import mensagens
-from nucleo.contrato import (CONFIGURACAO_RESET, FUSO_PADRAO, IDIOMA_PADRAO, SENSORES_INFO, UNIDADES_PARTIDA,
+from nucleo.contrato import (FUSO_PADRAO, IDIOMA_PADRAO, SENSORES_INFO, UNIDADES_PARTIDA,
                              UNIDADES_SENSORES)
 
 from .textos import TEXTOS
@@ -22,11 +22,6 @@ PARAMETROS_PARTIDA = list(UNIDADES_PARTIDA.items())
 FORMATO_HORA = {"pt-BR": "%d/%m/%Y, %H:%M:%S", "en": "%m/%d/%Y, %H:%M:%S"}
 SEPARADORES = {"pt-BR": str.maketrans(",.", ".,"), "en": {}}
 
-# Alert zones of the dashboard. Vibration: ISO 10816 class II, zone C (warning) and zone D (danger).
-TEMPERATURA_MAXIMA_C = 80.0
-VIBRACAO_ATENCAO_MM_S = 2.8
-VIBRACAO_ALERTA_MM_S = 4.5
-ORDEM_NIVEL = {"perigo": 0, "atencao": 1}
 FUSOS_COMUNS = [
     "America/Sao_Paulo", "America/Manaus", "America/Cuiaba", "America/Porto_Velho", "America/Rio_Branco",
     "America/Belem", "America/Fortaleza", "America/Recife", "America/Bahia", "America/Noronha",
@@ -69,56 +64,6 @@ def traduzir(chave, *valores) -> str:
 def mensagem(chave, **valores) -> str:
     """A domain message (nucleo/mensagens.py) in the user's language."""
     return mensagens.traduzir(chave, idioma(), **valores)
-
-
-# ---- dashboard alerts --------------------------------------------------------------------
-def temperatura_maxima(maquina) -> float:
-    """80 °C always; while running, the start parameter `temperatura` too if it is lower.
-
-    The reset value (20 °C) means "no limit chosen", not a limit: a machine started at the
-    panel after a reset would otherwise show as overheating at room temperature.
-    """
-    configurada = (maquina.get("configuracoes") or {}).get("temperatura")
-    if (maquina.get("status") == "iniciada" and isinstance(configurada, (int, float))
-            and configurada > CONFIGURACAO_RESET["temperatura"]):
-        return min(float(configurada), TEMPERATURA_MAXIMA_C)
-    return TEMPERATURA_MAXIMA_C
-
-
-def alertas(maquina) -> list:
-    """What needs a person's eyes: [(nivel, chave)], nivel 'perigo' or 'atencao'. Mirrored in static/js/alertas.js."""
-    encontrados = []
-    if not maquina.get("online"):
-        encontrados.append(("perigo", "offline"))
-    ultima = maquina.get("ultima_leitura") or {}
-    temperatura, vibracao = ultima.get("temperatura"), ultima.get("vibracao")
-    if temperatura is not None and temperatura > temperatura_maxima(maquina):
-        encontrados.append(("perigo", "superaquecimento"))
-    if vibracao is not None and vibracao > VIBRACAO_ALERTA_MM_S:
-        encontrados.append(("perigo", "vibracao_alta"))
-    elif vibracao is not None and vibracao > VIBRACAO_ATENCAO_MM_S:
-        encontrados.append(("atencao", "vibracao_elevada"))
-    return encontrados
-
-
-def nivel_da_leitura(maquina, grandeza):
-    """'perigo' / 'atencao' for the reading that caused an alert, else ''."""
-    valor = (maquina.get("ultima_leitura") or {}).get(grandeza)
-    if valor is None:
-        return ""
-    if grandeza == "temperatura" and valor > temperatura_maxima(maquina):
-        return "perigo"
-    if grandeza == "vibracao":
-        return "perigo" if valor > VIBRACAO_ALERTA_MM_S else "atencao" if valor > VIBRACAO_ATENCAO_MM_S else ""
-    return ""
-
-
-def ordenar_para_o_painel(maquinas) -> list:
-    """Danger first, then warnings, then the rest; by name within each group."""
-    def chave(maquina):
-        niveis = [ORDEM_NIVEL[nivel] for nivel, _ in alertas(maquina)]
-        return min(niveis, default=len(ORDEM_NIVEL)), (maquina.get("nome_maquina") or "").casefold()
-    return sorted(maquinas, key=chave)
 
 
 # ---- formatting (template filters) -------------------------------------------------------

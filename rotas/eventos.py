@@ -15,8 +15,10 @@ import logging
 import math
 import time
 
-from flask import Blueprint, Response, current_app, g, stream_with_context
+from flask import Blueprint, Response, current_app, g, request, stream_with_context
 from pymongo.errors import PyMongoError
+
+from nucleo import painel, validacao
 
 from . import seguranca
 from .limites import vagas_de_fluxo
@@ -48,8 +50,9 @@ def formatar_evento(nome: str, dados: str) -> str:
     return f"event: {nome}\ndata: {dados}\n\n"
 
 
-def fluxo_maquinas(usuario_id, intervalo_s, vida_maxima_s, relogio=time.monotonic, dormir=time.sleep):
-    """The event stream of one user: a snapshot first, then only the changes, until the end of its life."""
+def fluxo_maquinas(usuario_id, intervalo_s, vida_maxima_s, maquina_id=None, relogio=time.monotonic, dormir=time.sleep):
+    """The event stream of one user (or of one of their machines): a snapshot first, then only the changes,
+    until the end of its life."""
     fim = relogio() + vida_maxima_s
     anteriores = {}
     tique = 0
@@ -57,7 +60,9 @@ def fluxo_maquinas(usuario_id, intervalo_s, vida_maxima_s, relogio=time.monotoni
     try:
         while True:
             # One query per tick for this user, never one per machine.
-            atuais = servicos().maquinas.listar_do_usuario(usuario_id)
+            atuais = painel.maquinas_do_usuario(servicos(), usuario_id)
+            if maquina_id is not None:
+                atuais = [maquina for maquina in atuais if maquina["id"] == maquina_id]
             mudadas, removidas, anteriores = diferencas(anteriores, atuais)
             if mudadas or removidas:
                 yield formatar_evento("maquinas", current_app.json.dumps(
@@ -82,13 +87,17 @@ def fluxo_maquinas(usuario_id, intervalo_s, vida_maxima_s, relogio=time.monotoni
 @bp.get("/eventos")
 @token_required
 def eventos():
-    """text/event-stream of the caller's machines (cookie or Bearer)."""
+    """text/event-stream of the caller's machines (cookie or Bearer); `?maquina_id=` follows only that one
+    (the machine page), and another user's machine is 'not found' before the stream opens."""
     cfg = current_app.config
+    maquina_id = request.args.get("maquina_id") or None
+    if maquina_id is not None:
+        servicos().maquinas.buscar_do_usuario(validacao.maquina_id(maquina_id), g.usuario["id"])
     intervalo, vida = float(cfg["SSE_INTERVALO_S"]), float(cfg["SSE_VIDA_MAXIMA_S"])
     # A closed tab frees its slot at its next ping, within one interval: that is when to retry.
     liberar = vagas_de_fluxo().ocupar(g.usuario["id"], cfg["SSE_MAX_POR_USUARIO"], cfg["SSE_MAX_TOTAL"],
                                       espera_s=math.ceil(intervalo) + 1)
-    resposta = Response(stream_with_context(fluxo_maquinas(g.usuario["id"], intervalo, vida)),
+    resposta = Response(stream_with_context(fluxo_maquinas(g.usuario["id"], intervalo, vida, maquina_id)),
                         mimetype="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
     resposta.call_on_close(liberar)  # whenever the server closes it: client gone, session over, end of life
     return resposta

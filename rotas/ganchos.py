@@ -5,7 +5,7 @@ scripts need (sensor table, texts) travel in `data-` attributes of <body>, never
 """
 from flask import g
 
-from nucleo.contrato import SENSORES_INFO, UNIDADES_SENSORES
+from nucleo.contrato import SENSORES_INFO, SEVERIDADES, UNIDADES_SENSORES
 
 from . import apresentacao, seguranca
 from .json import iso as iso_8601
@@ -37,8 +37,7 @@ def contexto_das_paginas():
         "t": apresentacao.traduzir,
         "textos_js": apresentacao.TEXTOS[idioma],
         "sensores_js": SENSORES_JS,
-        "alertas": apresentacao.alertas,
-        "nivel_da_leitura": apresentacao.nivel_da_leitura,
+        "SEVERIDADES": SEVERIDADES,
         "GRANDEZAS": apresentacao.GRANDEZAS,
         "UNIDADES": UNIDADES_SENSORES,
         "PARAMETROS_PARTIDA": apresentacao.PARAMETROS_PARTIDA,

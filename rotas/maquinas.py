@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Blueprint, g, jsonify
 
 from nucleo import maquinas as casos
-from nucleo import validacao
+from nucleo import painel, validacao
 
 from . import limites
 from .entrada import corpo_json
@@ -29,14 +29,14 @@ def reivindicar():
 @bp.get("/machines")
 @token_required
 def listar():
-    return jsonify({"machines": servicos().maquinas.listar_do_usuario(g.usuario["id"])})
+    """My machines with their open alarms, severity and vibration zone, most severe first."""
+    return jsonify({"machines": painel.maquinas_do_usuario(servicos(), g.usuario["id"])})
 
 
 @bp.get("/machines/<id_maquina:maquina_id>")
 @token_required
 def detalhar(maquina_id):
-    maquinas = servicos().maquinas
-    return jsonify({"maquina": maquinas.publico(maquinas.buscar_do_usuario(maquina_id, g.usuario["id"]))})
+    return jsonify({"maquina": painel.maquina_do_usuario(servicos(), maquina_id, g.usuario["id"])})
 
 
 @bp.patch("/machines/<id_maquina:maquina_id>")

@@ -29,7 +29,8 @@ MAQUINA_ID = _param("maquina_id", "path", {"type": "string", "pattern": ID_MAQUI
                     "24 dígitos hexadecimais (maiúsculas ou minúsculas)")
 DESDE_ATE = [_param("desde", "query", INSTANTE, "início do intervalo"), _param("ate", "query", INSTANTE, "fim do intervalo")]
 ALARME_ID = _param("alarme_id", "path", {"type": "string", "pattern": ID_MAQUINA.pattern}, "24 dígitos hexadecimais")
-FILTROS_ALARMES = [_param("maquina_id", "query", {"type": "string", "pattern": ID_MAQUINA.pattern}),
+SO_A_MAQUINA = _param("maquina_id", "query", {"type": "string", "pattern": ID_MAQUINA.pattern}, "só esta máquina")
+FILTROS_ALARMES = [SO_A_MAQUINA,
                    _param("estado", "query", {"enum": ["ativo", "normalizado"]}),
                    _param("severidade", "query", {"enum": list(SEVERIDADES)}), *DESDE_ATE]
 
@@ -216,9 +217,10 @@ def _caminhos():
             {200: _resposta("registros", objeto({"registros": lista_de(ref("schemas/Registro"))}))},
             SESSAO + (404,), parametros=[MAQUINA_ID], etiqueta="registros")},
         "/api/eventos": {"get": _operacao(
-            "Server-Sent Events: o estado das minhas máquinas quando muda", USUARIO,
+            "Server-Sent Events: o estado das minhas máquinas (ou de uma, com maquina_id) quando muda", USUARIO,
             {200: _resposta("fluxo text/event-stream; o esquema é o de cada evento", ref("schemas/Evento"),
-                            "text/event-stream")}, SESSAO + (429, 503), etiqueta="maquinas")},
+                            "text/event-stream")}, (400,) + SESSAO + (404, 429, 503),
+            parametros=[SO_A_MAQUINA], etiqueta="maquinas")},
     }
 
 

@@ -79,7 +79,14 @@ ESQUEMAS = {
         "configuracoes": objeto({campo: _NUMERO for campo in LIMITES_PARTIDA_PADRAO}, []),
         "limites": objeto({campo: _FAIXA_PARTIDA for campo in LIMITES_PARTIDA_PADRAO}, []),
         "timeout_s": {"type": "integer", "minimum": 1}, "intervalo_s": nulo_ou(_NUMERO),
-        "sem_dados_recentes": {"type": "boolean"}, "classe_vibracao": nulo_ou(texto())},
+        "sem_dados_recentes": {"type": "boolean"}, "classe_vibracao": nulo_ou(texto()),
+        # The machine's open alarms (active, or cleared unacknowledged), most severe first; its worst active one.
+        "alarmes": lista_de(objeto({
+            "alarme_id": texto(), "tipo": texto(), "sensor": nulo_ou(texto()), "severidade": {"enum": list(SEVERIDADES)},
+            "estado": {"enum": ["ativo", "normalizado"]}, "reconhecido": {"type": "boolean"}, "inicio": DATA,
+            "fim": nulo_ou(DATA), "ultimo_valor": nulo_ou(_NUMERO), "valor_pico": nulo_ou(_NUMERO),
+            "limite": nulo_ou(_NUMERO)})),
+        "severidade": nulo_ou({"enum": list(SEVERIDADES)}), "zona_vibracao": nulo_ou({"enum": ["A", "B", "C", "D"]})},
         ["id", "fabricante", "modelo", "nome_maquina", "status", "online", "last_heartbeat", "ultima_leitura",
          "configuracoes", "limites", "timeout_s", "intervalo_s", "sem_dados_recentes", "classe_vibracao"]),
     "Regra": objeto({

@@ -1,8 +1,8 @@
-"""Server-rendered pages (in the user's language): login, registration, the live dashboard and one machine's panel.
+"""Server-rendered pages (in the user's language): login, registration, the live dashboard, one machine's panel and the alarms list.
 
 What every page shares (template filters, context, security and cache headers) is in rotas/ganchos.py,
 the account settings in rotas/conta.py, the admins' QR label sheet in rotas/etiquetas.py, and how
-things are shown (labels, time zones, alert rules, formatting) in rotas/apresentacao.py.
+things are shown (labels, time zones, formatting) in rotas/apresentacao.py.
 
 Pages read through the same managers as the API; every write from a page goes through
 the API itself (fetch + X-CSRF-Token, see static/js/api.js), so each rule lives once.
@@ -13,8 +13,9 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 
 from MongoDB.erros import AcessoNegado, ErroDominio
 from MongoDB.gerencia_BD import agora_utc
-from nucleo import contas, mensagens
-from nucleo.contrato import CONFIGURACAO_RESET
+from nucleo import alarmes, contas, mensagens, painel
+from nucleo import maquinas as casos_maquinas
+from nucleo.contrato import CLASSE_VIBRACAO_PADRAO, SEVERIDADES
 
 from . import apresentacao, limites, seguranca
 from .seguranca import login_required, servicos
@@ -111,13 +112,11 @@ def sair():
 @bp.get("/maquinas")
 @login_required
 def maquinas():
-    """The live dashboard: machines needing attention first (static/js/maquinas.js keeps it live)."""
-    lista = apresentacao.ordenar_para_o_painel(servicos().maquinas.listar_do_usuario(g.usuario["id"]))
-    em_alerta = sum(1 for maquina in lista if apresentacao.alertas(maquina))
-    return render_template("maquinas.html", maquinas=lista, em_alerta=em_alerta, limites_alerta={
-        "temperatura-maxima": apresentacao.TEMPERATURA_MAXIMA_C, "vibracao-atencao": apresentacao.VIBRACAO_ATENCAO_MM_S,
-        "vibracao-alerta": apresentacao.VIBRACAO_ALERTA_MM_S,
-        "temperatura-reset": CONFIGURACAO_RESET["temperatura"]})
+    """The live dashboard: the most severe alarm first, then the oldest (static/js/maquinas.js keeps it live)."""
+    lista = painel.maquinas_do_usuario(servicos(), g.usuario["id"])
+    contagem = {severidade: sum(1 for m in lista if m["severidade"] == severidade) for severidade in SEVERIDADES}
+    return render_template("maquinas.html", maquinas=lista, contagem=contagem,
+                           em_alarme=sum(contagem.values()))
 
 
 @bp.get("/maquinas/adicionar")
@@ -133,12 +132,23 @@ def adicionar():
 def maquina(maquina_id):
     """One machine's panel; someone else's machine is 'not found' (MaquinaNaoEncontrada → 404)."""
     s = servicos()
-    doc = s.maquinas.buscar_do_usuario(maquina_id, g.usuario["id"])
-    dados = s.maquinas.publico(doc)
+    dados = painel.maquina_do_usuario(s, maquina_id, g.usuario["id"])
     exportar_desde = (agora_utc() - timedelta(hours=1)).isoformat(timespec="seconds")
     return render_template(
         "maquina.html", maquina=dados,
+        regras=alarmes.regras_da_maquina(s, dados["id"], g.usuario["id"]),
+        classes_vibracao=list(s.motor_alarmes.zonas_por_classe), classe_padrao=CLASSE_VIBRACAO_PADRAO,
+        timeout_faixa=(casos_maquinas.TIMEOUT_MINIMO_S, casos_maquinas.TIMEOUT_MAXIMO_S),
         leituras=s.telemetria.listar(dados["id"], 20),
         comandos=s.comandos.listar(dados["id"], g.usuario["id"], 10),
         registros=s.registros.listar(dados["id"], g.usuario["id"], 50),
         link_exportar=url_for("telemetria.exportar", maquina_id=dados["id"], desde=exportar_desde, format="csv"))
+
+
+@bp.get("/alarmes")
+@login_required
+def lista_de_alarmes():
+    """The alarms of all my machines, filtered by machine, severity, state and period (static/js/alarmes.js)."""
+    minhas = servicos().maquinas.listar_do_usuario(g.usuario["id"])
+    return render_template("alarmes.html", maquinas=sorted(minhas, key=lambda m: (m["nome_maquina"] or "").casefold()),
+                           filtro_maquina=request.args.get("maquina_id", ""))

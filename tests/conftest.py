@@ -2,6 +2,7 @@
 import os
 import shutil
 import tempfile
+from datetime import timedelta
 
 # Before anything reads the settings: never touch the developer's data/ or .env secrets.
 _PASTA_TESTES = tempfile.mkdtemp(prefix="databutcher-testes-")
@@ -17,7 +18,9 @@ import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
 from app import create_app  # noqa: E402
+from MongoDB.gerencia_BD import agora_utc  # noqa: E402
 from MongoDB.gerencia_telemetria import faixa  # noqa: E402
+from nucleo import leituras  # noqa: E402
 from nucleo import maquinas as casos_maquinas  # noqa: E402
 from nucleo.estados import aplicar_estado  # noqa: E402
 
@@ -110,6 +113,15 @@ class Atores:
             "codigo": maquina["id"], "segredo": maquina["segredo"], "nome_maquina": nome})
         assert resposta.status_code == 201, resposta.get_json()
         return maquina
+
+    def leituras_julgadas(self, maquina, valores, espaco_s=1.0, **campos):
+        """Readings of `maquina` (one per value of `valores`, e.g. [{"temperatura": 92.5}]), `espaco_s` apart and
+        ending now, stored and judged by the alarm engine as the writer does, its alarms written at once."""
+        agora = agora_utc()
+        for i, valor in enumerate(valores):
+            momento = agora - timedelta(seconds=espaco_s * (len(valores) - 1 - i))
+            leituras.receber(self.servicos, maquina["id"], {**LEITURA, **campos, **valor, "ts": momento.isoformat()}).aguardar()
+        self.servicos.motor_alarmes.descarregar(forcar=True)
 
     def enviar_leitura(self, maquina, **campos):
         corpo = {"maquina_id": maquina["id"], **LEITURA, **campos}

@@ -16,9 +16,9 @@ def fluxo_rapido(app):
     app.config.update(SSE_INTERVALO_S=0.01, SSE_VIDA_MAXIMA_S=0.05)
 
 
-def ler_eventos(client, headers=None, maximo=3):
+def ler_eventos(client, headers=None, maximo=3, caminho="/api/eventos"):
     """The stream's text, up to `maximo` `maquinas` events (or its natural end)."""
-    resposta = client.get("/api/eventos", headers=headers or {}, buffered=False)
+    resposta = client.get(caminho, headers=headers or {}, buffered=False)
     assert resposta.status_code == 200
     assert resposta.mimetype == "text/event-stream"
     partes = []
@@ -54,6 +54,19 @@ def test_fluxo_so_traz_as_maquinas_do_proprio_usuario(app, client, atores, fluxo
     assert [m["id"] for m in primeiro["maquinas"]] == [minha["id"]]
     assert alheia["id"] not in texto and "Serra do vizinho" not in texto
     assert "segredo_hash" not in texto and "token_hash" not in texto
+
+
+def test_fluxo_de_uma_maquina_traz_so_ela_com_seus_alarmes_e_a_alheia_e_404(app, client, atores, fluxo_rapido):
+    eu, vizinho = atores.usuario(), atores.usuario()
+    esta, outra = atores.maquina_de(eu, nome="Esta"), atores.maquina_de(eu, nome="Outra")
+    alheia = atores.maquina_de(vizinho)
+    atores.leituras_julgadas(esta, [{"temperatura": 95.0}] * 12)
+    primeiro = eventos_maquinas(ler_eventos(client, eu["headers"], maximo=1, caminho=f"/api/eventos?maquina_id={esta['id']}"), app)[0]
+    [maquina] = primeiro["maquinas"]
+    assert maquina["id"] == esta["id"] and outra["id"] not in str(primeiro)
+    assert [a["tipo"] for a in maquina["alarmes"]] == ["temperatura_alta"] and maquina["severidade"] == "alta"
+    assert_envelope(client.get(f"/api/eventos?maquina_id={alheia['id']}", headers=eu["headers"]), 404)
+    assert assert_envelope(client.get("/api/eventos?maquina_id=zz", headers=eu["headers"]), 400)["campo"] == "maquina_id"
 
 
 def test_fluxo_manda_ping_quando_nada_mudou_e_termina_sozinho(app, client, atores, fluxo_rapido):

@@ -1,13 +1,17 @@
 """Pages: login by cookie, CSRF, redirects, escaping, security headers and the vendored QR reader."""
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from bson import ObjectId
 
-from conftest import assert_envelope
-from nucleo import etiquetas
+from conftest import LEITURA, assert_envelope
+from MongoDB.gerencia_BD import agora_utc, carimbo
+from nucleo import etiquetas, leituras
+from nucleo.contrato import SENSORES, SEVERIDADES, ZONAS_VIBRACAO_PADRAO
 from rotas.apresentacao import GRANDEZAS, PARAMETROS_PARTIDA
 from rotas.seguranca import COOKIE_SESSAO
 from rotas.textos import TEXTOS
@@ -255,43 +259,88 @@ def cartao_de(html, maquina_id):
     return html[inicio:html.index("</article>", inicio)]
 
 
-def test_painel_mostra_superaquecimento_e_poe_a_maquina_quente_primeiro(client, atores, logado):
+def _regra(client, dono, maquina, severidade, maximo=80.0):
+    regra = {"sensor": "temperatura", "maximo": maximo, "duracao_s": 0, "histerese": 5, "severidade": severidade}
+    assert client.put(f"/api/machines/{maquina['id']}/alarm-rules", headers=dono["headers"],
+                      json={"regras": [regra]}).status_code == 200
+
+
+def test_painel_diz_a_severidade_e_o_alarme_em_palavras_e_poe_a_maquina_alarmada_primeiro(client, atores, logado):
     fria = atores.maquina_de(logado, nome="A fria")
     quente = atores.maquina_de(logado, nome="Z quente")
-    assert atores.enviar_leitura(fria, temperatura=45.0).status_code == 201
-    assert atores.enviar_leitura(quente, temperatura=92.5).status_code == 201
+    _regra(client, logado, quente, "critica")
+    atores.leituras_julgadas(fria, [{"temperatura": 45.0}])
+    atores.leituras_julgadas(quente, [{"temperatura": 92.5}])
     html = client.get("/maquinas").get_data(as_text=True)
     cartao = cartao_de(html, quente["id"])
-    assert 'data-nivel="perigo"' in cartao and "Superaquecimento" in cartao and "92,5 °C" in cartao
-    assert "Superaquecimento" not in cartao_de(html, fria["id"])
+    assert 'data-severidade="critica"' in cartao
+    assert re.search(r"<strong>Crítica</strong> Temperatura alta · 92,5 °C", cartao)
+    assert "Temperatura alta" not in cartao_de(html, fria["id"]) and 'data-severidade=""' in cartao_de(html, fria["id"])
     assert html.index(f'data-maquina-id="{quente["id"]}"') < html.index(f'data-maquina-id="{fria["id"]}"')
-    assert "1 máquina(s) pedem atenção." in html
+    assert "1 máquina com alarme ativo." in html
+    contador = re.search(r'data-severidade="critica" aria-pressed="false">\s*Crítica <span[^>]*>(\d+)<', html)
+    assert contador and contador.group(1) == "1"
 
 
-def test_painel_usa_a_temperatura_configurada_enquanto_a_maquina_roda(client, atores, servicos, logado):
-    maquina = atores.maquina_de(logado)
-    servicos.maquinas.salvar_configuracoes(maquina["id"], {"voltagem": 220, "velocidade": 1500, "temperatura": 60},
-                                           status="iniciada")
-    assert atores.enviar_leitura(maquina, temperatura=65.0).status_code == 201
-    assert "Superaquecimento" in cartao_de(client.get("/maquinas").get_data(as_text=True), maquina["id"])
+def test_painel_ordena_pela_severidade_e_depois_pelo_alarme_mais_antigo(client, atores, logado):
+    alta_antiga = atores.maquina_de(logado, nome="C alta antiga")
+    alta_nova = atores.maquina_de(logado, nome="A alta nova")
+    critica = atores.maquina_de(logado, nome="Z crítica")
+    for maquina, severidade in ((alta_antiga, "alta"), (alta_nova, "alta"), (critica, "critica")):
+        _regra(client, logado, maquina, severidade)
+    atores.leituras_julgadas(alta_antiga, [{"temperatura": 90.0}])
+    atores.leituras_julgadas(alta_nova, [{"temperatura": 90.0}])
+    atores.leituras_julgadas(critica, [{"temperatura": 90.0}])
+    html = client.get("/maquinas").get_data(as_text=True)
+    posicoes = [html.index(f'data-maquina-id="{m["id"]}"') for m in (critica, alta_antiga, alta_nova)]
+    assert posicoes == sorted(posicoes)
+    assert "3 máquinas com alarmes ativos." in html
 
 
-@pytest.mark.parametrize("vibracao, texto, ausente", [
-    (3.5, "Vibração elevada", "Vibração alta"), (5.2, "Vibração alta", "Vibração elevada"), (2.0, None, "Vibração")])
-def test_painel_marca_as_zonas_de_vibracao_iso_10816(client, atores, logado, vibracao, texto, ausente):
+@pytest.mark.parametrize("vibracao, zona", [(1.0, "A"), (2.0, "B"), (3.5, "C"), (5.2, "D")])
+def test_painel_mostra_a_zona_de_vibracao_iso_10816(client, atores, logado, vibracao, zona):
     maquina = atores.maquina_de(logado)
     assert atores.enviar_leitura(maquina, vibracao=vibracao).status_code == 201
     cartao = cartao_de(client.get("/maquinas").get_data(as_text=True), maquina["id"])
-    if texto:
-        assert f'data-alerta="' in cartao and texto in cartao
-    assert f">{ausente}" not in cartao.replace("<dt>Vibração</dt>", "")
+    assert f'data-zona="{zona}">zona {zona}</span>' in cartao
+
+
+def test_vibracao_na_zona_d_por_10_s_e_alarme_critico_no_cartao(client, atores, logado):
+    maquina = atores.maquina_de(logado)
+    atores.leituras_julgadas(maquina, [{"vibracao": 5.2}] * 12)
+    cartao = cartao_de(client.get("/maquinas").get_data(as_text=True), maquina["id"])
+    assert "<strong>Crítica</strong> Vibração na zona D" in cartao and 'data-severidade="critica"' in cartao
 
 
 def test_painel_mostra_offline_como_texto_para_maquina_sem_sinal(client, atores, logado):
     maquina = atores.maquina_de(logado)
     cartao = cartao_de(client.get("/maquinas").get_data(as_text=True), maquina["id"])
-    assert 'data-alerta="offline"' in cartao and ">Offline<" in cartao
+    assert ">Offline<" in cartao
     assert "nunca" in cartao  # time since the last message
+
+
+def test_maquina_calada_alem_do_seu_prazo_ganha_alarme_de_sem_comunicacao_e_valores_apagados(client, atores, servicos, logado):
+    maquina = atores.maquina_de(logado)
+    antes = agora_utc() - timedelta(minutes=10)
+    leituras.receber(servicos, maquina["id"], dict(LEITURA, ts=antes.isoformat())).aguardar()
+    servicos.maquinas.colecao.update_one({"_id": ObjectId(maquina["id"])}, {"$set": {"last_heartbeat": carimbo(antes)}})
+    servicos.motor_alarmes.verificar_offline()
+    servicos.motor_alarmes.descarregar(forcar=True)
+    cartao = cartao_de(client.get("/maquinas").get_data(as_text=True), maquina["id"])
+    assert "<strong>Alta</strong> Sem comunicação" in cartao and 'data-obsoleto="true"' in cartao
+
+
+def test_maquina_que_fala_mas_sem_leituras_recentes_mostra_sem_dados_recentes_com_a_idade(client, atores, servicos, logado):
+    maquina = atores.maquina_de(logado)
+    atores.leituras_julgadas(maquina, [{}] * 3, espaco_s=2)
+    velha = agora_utc() - timedelta(seconds=30)
+    servicos.maquinas.colecao.update_one({"_id": ObjectId(maquina["id"])}, {"$set": {
+        "ultima_leitura.timestamp": velha, "intervalo_s": 2.0, "last_heartbeat": carimbo(agora_utc())}})
+    cartao = cartao_de(client.get("/maquinas").get_data(as_text=True), maquina["id"])
+    aviso = re.search(r'<p class="aviso-sem-dados" data-campo="sem_dados">\s*Sem dados recentes · última leitura\s*'
+                      r'<time[^>]*>há (\d+) s</time>', cartao)
+    assert aviso and int(aviso.group(1)) >= 30
+    assert 'data-obsoleto="true"' in cartao and 'data-sem-dados="true"' in cartao
 
 
 def test_painel_mostra_ha_quanto_tempo_chegou_a_ultima_mensagem_e_as_unidades(client, atores, logado):
@@ -301,7 +350,7 @@ def test_painel_mostra_ha_quanto_tempo_chegou_a_ultima_mensagem_e_as_unidades(cl
     assert re.search(r'data-campo="ha"[^>]*>há \d+ s<', cartao)
     assert "220,5 V" in cartao and "1,20 mm/s" in cartao and "45,0 °C" in cartao and "1.500 rpm" in cartao
     assert cartao.count("data-sparkline=") == 4
-    assert "Superaquecimento" not in cartao and 'data-nivel=""' in cartao
+    assert 'data-severidade=""' in cartao and 'data-obsoleto="false"' in cartao and "hidden" in cartao.split("sem_dados")[1][:20]
 
 
 def test_painel_e_menu_seguem_o_idioma_escolhido(client, atores, servicos, logado):
@@ -309,7 +358,7 @@ def test_painel_e_menu_seguem_o_idioma_escolhido(client, atores, servicos, logad
     servicos.usuarios.salvar_preferencias(logado["id"], {"idioma": "en"})
     html = client.get("/maquinas").get_data(as_text=True)
     assert '<html lang="en"' in html and ">Machines</a>" in html and "My machines" in html and "Offline" in html
-    assert '"superaquecimento": "Overheating"' in html.replace("\\u0027", "'")
+    assert '"tipo_temperatura_alta": "High temperature"' in html.replace("\\u0027", "'")
 
 
 # ---- language ------------------------------------------------------------------------
@@ -408,6 +457,11 @@ def test_todo_texto_pedido_por_template_ou_script_existe():
     pedidas |= {campo for campo, _ in GRANDEZAS} | {campo for campo, _ in PARAMETROS_PARTIDA}
     pedidas |= {f"comando_{c}" for c in ("start", "stop", "reset")}
     pedidas |= {f"estado_{e}" for e in ("enviado", "confirmado", "expirado", "falhou")}
+    # alarms: severities, every type a rule or zone can raise, where the rules come from, vibration classes
+    pedidas |= {f"severidade_{s}" for s in SEVERIDADES}
+    pedidas |= {f"tipo_{sensor}_{lado}" for sensor in SENSORES for lado in ("alta", "baixa")}
+    pedidas |= {"tipo_vibracao_zona_c", "tipo_vibracao_zona_d", "tipo_offline"}
+    pedidas |= {f"regras_origem_{o}" for o in ("maquina", "modelo", "padrao")} | {f"classe_{c}" for c in ZONAS_VIBRACAO_PADRAO}
     assert len(pedidas) > 100
     assert pedidas <= set(TEXTOS["pt-BR"]), pedidas - set(TEXTOS["pt-BR"])
 
@@ -575,3 +629,33 @@ def test_uplot_vendorizado_com_licenca_e_readme():
     leia_me = (pasta / "README.md").read_text()
     assert "uplot@1.6.32" in leia_me and "MIT" in leia_me
     assert "19c8d4c6ad88929a79f4ae49d6f7161566dfd0ba3d15cc495e974f787eb78f1f" in leia_me
+
+
+# ---- alarms on the machine page and the alarms page ------------------------------------------------
+def test_pagina_da_maquina_tem_faixa_de_alarmes_ativos_e_o_editor_de_regras(client, atores, logado):
+    maquina = atores.maquina_de(logado)
+    html = client.get(f"/maquinas/{maquina['id']}").get_data(as_text=True)
+    assert re.search(r'id="banner-alarmes"[^>]*hidden', html)  # nothing to show yet
+    assert 'id="secao-regras"' in html and "Regras padrão do DataButcher." in html
+    assert "A até 1,40 mm/s, B até 2,80 mm/s, C até 4,50 mm/s, D acima" in html
+    atores.leituras_julgadas(maquina, [{"temperatura": 95.0}] * 12)
+    html = client.get(f"/maquinas/{maquina['id']}").get_data(as_text=True)
+    banner = html[html.index('id="banner-alarmes"'):html.index("</section>", html.index('id="banner-alarmes"'))]
+    assert "hidden" not in banner.split(">", 1)[0]
+    assert "<strong>Alta</strong> Temperatura alta · 95,0 °C" in banner
+
+
+def test_pagina_de_alarmes_oferece_so_as_minhas_maquinas_no_filtro(client, atores, logado):
+    minha = atores.maquina_de(logado, nome="Prensa minha")
+    alheia = atores.maquina_de(atores.usuario(), nome="Prensa alheia")
+    html = client.get(f"/alarmes?maquina_id={minha['id']}").get_data(as_text=True)
+    assert "Prensa minha" in html and "Prensa alheia" not in html and alheia["id"] not in html
+    assert f'<option value="{minha["id"]}" selected>' in html
+    assert 'aria-current="page">Alarmes</a>' in html
+    for severidade in ("Crítica", "Alta", "Média", "Baixa"):
+        assert f">{severidade}</option>" in html
+
+
+def test_pagina_de_alarmes_exige_login(client):
+    resposta = client.get("/alarmes")
+    assert resposta.status_code == 302 and "/entrar" in resposta.headers["Location"]

@@ -1,12 +1,13 @@
 // Live machine updates: Server-Sent Events from /api/eventos, or polling GET /api/machines every 5 s
 // when EventSource is missing or keeps failing. `aoReceber({maquinas, removidas, completo})`.
+// With `maquinaId` only that machine is followed (the machine page).
 import { api } from "./api.js";
 import { repetirEnquantoVisivel, texto } from "./ui.js";
 
 const FALHAS_ATE_DESISTIR = 3;
 const INTERVALO_CONSULTA_MS = 5000;
 
-export function acompanharMaquinas({ aoReceber, aoEstado }) {
+export function acompanharMaquinas({ aoReceber, aoEstado, maquinaId = null }) {
   let consultando = false;
 
   function consultar() {
@@ -14,8 +15,10 @@ export function acompanharMaquinas({ aoReceber, aoEstado }) {
     consultando = true;
     aoEstado(texto("consultando"), "info", "consulta");
     const rodar = repetirEnquantoVisivel(async () => {
-      const { machines } = await api("GET", "/api/machines");
-      aoReceber({ maquinas: machines, removidas: [], completo: true });
+      const maquinas = maquinaId
+        ? [(await api("GET", `/api/machines/${encodeURIComponent(maquinaId)}`)).maquina]
+        : (await api("GET", "/api/machines")).machines;
+      aoReceber({ maquinas, removidas: [], completo: true });
       aoEstado(texto("consultando"), "info", "consulta");
     }, INTERVALO_CONSULTA_MS, () => aoEstado(texto("sem_conexao"), "erro", "consulta"));
     rodar();
@@ -25,7 +28,7 @@ export function acompanharMaquinas({ aoReceber, aoEstado }) {
     consultar();
     return;
   }
-  const fonte = new EventSource("/api/eventos");
+  const fonte = new EventSource(maquinaId ? `/api/eventos?maquina_id=${encodeURIComponent(maquinaId)}` : "/api/eventos");
   let falhas = 0;
   fonte.addEventListener("open", () => {
     falhas = 0;

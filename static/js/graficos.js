@@ -1,6 +1,7 @@
 // The machine page's charts: one uPlot per sensor (static/vendor/uplot, window.uPlot), the min–max band
-// of each bucket plus its average line, gaps where the device was silent, time axis in the user's zone.
-import { idioma, texto } from "./ui.js";
+// of each bucket plus its average line, gaps where the device was silent, time axis in the user's zone;
+// the alarm limits as dashed lines and the periods an alarm was active shaded in its severity's colour.
+import { formatarLeitura, idioma, texto } from "./ui.js";
 
 const ALTURA = 190;
 
@@ -13,7 +14,43 @@ function cores() {
     extremos: ler("--extremos-grafico", "rgba(11, 92, 173, 0.55)"),
     texto: ler("--discreto", "#5a6677"),
     grade: ler("--borda", "#d5dbe3"),
+    limite: ler("--sev-alta", "#b3261e"),
+    zona: ler("--sev-media", "#8a5a00"),
+    sombra: (severidade) => ler(`--sombra-${severidade}`, "rgba(179, 38, 30, 0.12)"),
   };
+}
+
+// What is drawn over one chart besides the data: {limites: [{valor, tipo: "regra" | "zona"}], periodos: [{inicio, fim, severidade}]} (seconds).
+function desenharPeriodos(u, marcas) {
+  const c = cores();
+  const { ctx, bbox } = u;
+  ctx.save();
+  marcas.periodos.forEach(({ inicio, fim, severidade }) => {
+    const x0 = Math.max(bbox.left, u.valToPos(inicio, "x", true));
+    const x1 = Math.min(bbox.left + bbox.width, u.valToPos(fim, "x", true));
+    if (x1 <= x0) return;
+    ctx.fillStyle = c.sombra(severidade);
+    ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
+  });
+  ctx.restore();
+}
+
+function desenharLimites(u, marcas) {
+  const c = cores();
+  const { ctx, bbox } = u;
+  ctx.save();
+  ctx.lineWidth = 2 * devicePixelRatio;
+  marcas.limites.forEach(({ valor, tipo }) => {
+    const y = u.valToPos(valor, "y", true);
+    if (y < bbox.top || y > bbox.top + bbox.height) return;
+    ctx.strokeStyle = tipo === "zona" ? c.zona : c.limite;
+    ctx.setLineDash(tipo === "zona" ? [2 * devicePixelRatio, 4 * devicePixelRatio] : [8 * devicePixelRatio, 4 * devicePixelRatio]);
+    ctx.beginPath();
+    ctx.moveTo(bbox.left, y);
+    ctx.lineTo(bbox.left + bbox.width, y);
+    ctx.stroke();
+  });
+  ctx.restore();
 }
 
 function formatadorNumero(casas) {
@@ -39,7 +76,7 @@ function formatadoresDeHora(fuso) {
   };
 }
 
-function opcoes(largura, casas, unidade, fuso) {
+function opcoes(largura, casas, unidade, fuso, marcas) {
   const c = cores();
   const numero = formatadorNumero(casas);
   const horas = formatadoresDeHora(fuso);
@@ -49,7 +86,20 @@ function opcoes(largura, casas, unidade, fuso) {
     height: ALTURA,
     // Ticks fall on whole hours/days of the user's zone, not the browser's.
     tzDate: (segundos) => window.uPlot.tzDate(new Date(segundos * 1000), fuso),
-    scales: { x: { time: true } },
+    // The y range always holds the limits, so a limit line shows even when the values are far from it.
+    scales: {
+      x: { time: true },
+      y: {
+        range: (u, minimo, maximo) => {
+          const valores = marcas.limites.map((l) => l.valor).concat([minimo, maximo].filter((v) => v !== null && Number.isFinite(v)));
+          if (!valores.length) return [0, 1];
+          const [baixo, alto] = [Math.min(...valores), Math.max(...valores)];
+          const folga = (alto - baixo) * 0.08 || Math.abs(alto) * 0.05 || 1;
+          return [baixo - folga, alto + folga];
+        },
+      },
+    },
+    hooks: { drawClear: [(u) => desenharPeriodos(u, marcas)], draw: [(u) => desenharLimites(u, marcas)] },
     cursor: { drag: { x: true, y: false } },
     legend: { live: true },
     series: [
@@ -82,13 +132,15 @@ function opcoes(largura, casas, unidade, fuso) {
   };
 }
 
-// Build the four charts; returns {mostrar(serie)} that redraws them with a /serie answer.
+// Build the four charts; returns {mostrar(serie), marcar(limites, periodos)}: `mostrar` redraws them with a
+// /serie answer, `marcar` sets the limit lines {sensor: [{valor, tipo}]} and alarm periods [{sensor, inicio, fim, severidade}].
 export function criarGraficos(raiz, grandezas, fuso) {
   const graficos = grandezas.map(([grandeza, casas, unidade]) => {
     const figura = raiz.querySelector(`[data-grandeza="${grandeza}"]`);
     const area = figura.querySelector("[data-area]");
-    const grafico = new window.uPlot(opcoes(area.clientWidth || 300, casas, unidade, fuso), [[], [], [], []], area);
-    return { grandeza, figura, area, grafico };
+    const marcas = { limites: [], periodos: [] };
+    const grafico = new window.uPlot(opcoes(area.clientWidth || 300, casas, unidade, fuso, marcas), [[], [], [], []], area);
+    return { grandeza, figura, area, grafico, marcas };
   });
   const observador = new ResizeObserver(() => {
     graficos.forEach(({ area, grafico }) => {
@@ -109,5 +161,28 @@ export function criarGraficos(raiz, grandezas, fuso) {
       figura.dataset.pontos = String(serie.pontos.filter((p) => p.n > 0).length);
     });
   }
-  return { mostrar };
+  // The figure says in words what the lines and shading mean (and tests read it the same way).
+  function marcar(limites, periodos) {
+    graficos.forEach(({ grandeza, figura, grafico, marcas }) => {
+      marcas.limites = limites[grandeza] || [];
+      marcas.periodos = periodos.filter((p) => p.sensor === grandeza);
+      figura.dataset.limites = marcas.limites.map((l) => l.valor).join(" ");
+      figura.dataset.periodosAlarme = String(marcas.periodos.length);
+      const legenda = figura.querySelector("[data-marcas]");
+      if (legenda) {
+        const partes = [];
+        if (marcas.limites.length) partes.push(texto("grafico_limites", marcas.limites.map((l) => formatarLeitura(l.valor, grandeza)).join(" / ")));
+        if (marcas.periodos.length) partes.push(texto("grafico_periodos", marcas.periodos.length));
+        legenda.textContent = partes.join(" · ");
+        legenda.hidden = partes.length === 0;
+      }
+      // Setting x again re-ranges y over the visible window, now with the new limits.
+      if (grafico.scales.x.min !== null && grafico.scales.x.min !== undefined) {
+        grafico.setScale("x", { min: grafico.scales.x.min, max: grafico.scales.x.max });
+      } else {
+        grafico.redraw(false);
+      }
+    });
+  }
+  return { mostrar, marcar };
 }

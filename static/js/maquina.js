@@ -1,6 +1,8 @@
-// /maquinas/<id>: charts, live status, commands with their state, readings, manual log and release,
-// all through the API.
+// /maquinas/<id>: charts, live status and alarms (the dashboard's event stream), commands with their state,
+// readings, manual log and release, all through the API. The rules editor is static/js/regras.js.
 import { api } from "./api.js";
+import { limitesDasRegras, mostrarAlarmes, periodosDeAlarme } from "./alarmes_maquina.js";
+import { acompanharMaquinas } from "./eventos.js";
 import { instanteParaParede, paredeParaInstante } from "./fuso.js";
 import { criarGraficos } from "./graficos.js";
 import {
@@ -25,12 +27,30 @@ function substituirLinhas(corpo, linhas, textoVazio, colunas) {
   corpo.replaceChildren(...linhas);
 }
 
-// ---- status, commands, readings ----------------------------------------------------
-async function atualizarMaquina() {
-  const { maquina } = await api("GET", `/api/machines/${id}`);
+// ---- status and alarms, live ------------------------------------------------------------
+function mostrarMaquina(maquina) {
   preencherMaquina(painel, maquina);
   document.getElementById("aviso-offline").hidden = maquina.online;
+  const zona = painel.querySelector('[data-campo="zona"]');
+  if (zona) zona.textContent = maquina.zona_vibracao ? texto("zona", maquina.zona_vibracao.toUpperCase()) : "";
+  mostrarAlarmes(maquina);
 }
+
+let alarmesVistos = null;
+acompanharMaquinas({
+  maquinaId: painel.dataset.maquinaId,
+  aoReceber: ({ maquinas }) => {
+    if (!maquinas.length) return;
+    mostrarMaquina(maquinas[0]);
+    // An alarm raised or cleared: the shaded periods change with it.
+    const agora = JSON.stringify((maquinas[0].alarmes || []).map((a) => [a.alarme_id, a.estado]));
+    if (alarmesVistos !== null && agora !== alarmesVistos) marcarAlarmes();
+    alarmesVistos = agora;
+  },
+  aoEstado: (mensagem, tipo) => mostrarMensagem(estado, mensagem, tipo),
+});
+
+// ---- commands, readings ----------------------------------------------------------------
 
 const estadoComando = document.getElementById("estado-comando");
 
@@ -220,11 +240,24 @@ async function carregarGraficos() {
   const serie = await api("GET", `/api/sensor-data/${id}/serie?${consulta}`);
   graficos.mostrar(serie, desde.getTime() / 1000, ate.getTime() / 1000);
   periodoMostrado = { desde, ate };
+  await marcarAlarmes();
   const resolucao = serie.largura_s >= 3600 ? `${serie.largura_s / 3600} h` : serie.largura_s >= 60
     ? `${serie.largura_s / 60} min` : `${serie.largura_s} s`;
   mostrarMensagem(estadoGraficos, texto("graficos_periodo", formatarHora(desde.toISOString()), formatarHora(ate.toISOString()), resolucao));
   atualizarLinkExportar();
 }
+
+// The rules' limits and the alarms' active periods over the charts (regras.js announces saved rules).
+let regrasAtuais = JSON.parse(document.getElementById("secao-regras").dataset.regras);
+async function marcarAlarmes() {
+  if (!graficos || !periodoMostrado) return;
+  const periodos = await periodosDeAlarme(painel.dataset.maquinaId, periodoMostrado.desde, periodoMostrado.ate).catch(() => []);
+  graficos.marcar(limitesDasRegras(regrasAtuais), periodos);
+}
+document.addEventListener("regras:salvas", (evento) => {
+  regrasAtuais = evento.detail;
+  marcarAlarmes();
+});
 
 function carregarGraficosComAviso() {
   carregarGraficos().catch((erro) => mostrarMensagem(estadoGraficos, texto("graficos_erro", erro.message), "erro"));
@@ -263,13 +296,12 @@ setInterval(() => {
   if (document.visibilityState === "visible" && intervalo !== "personalizado") carregarGraficosComAviso();
 }, 60000);
 
-// ---- polling of status and readings ------------------------------------------------------
-async function atualizarTudo() {
-  const [, , ultimo] = await Promise.all([atualizarMaquina(), atualizarLeituras(), atualizarComandos()]);
+// ---- polling of readings and commands (the stream carries the machine, not its tables) -----------
+async function atualizarTabelas() {
+  const [, ultimo] = await Promise.all([atualizarLeituras(), atualizarComandos()]);
   if (ultimo && ultimo.estado === "enviado") acompanharComando();
-  mostrarMensagem(estado, texto("consultando"));
 }
 if (estadoComando.dataset.estado === "enviado") acompanharComando();
-repetirEnquantoVisivel(atualizarTudo, 5000, (erro) => {
+repetirEnquantoVisivel(atualizarTabelas, 5000, (erro) => {
   mostrarMensagem(estado, texto("nao_atualizou", erro.message), "erro");
 });

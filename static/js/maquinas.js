@@ -1,7 +1,8 @@
-// /maquinas: the live dashboard. Cards follow /api/eventos (or polling), alerting and offline machines
-// go first, "há X s" ticks every second and each reading has a sparkline of the last 10 minutes.
+// /maquinas: the live dashboard. Cards follow /api/eventos (or polling): the most severe alarm first, then the
+// oldest; counters per severity filter the cards; stale values are greyed with their age; "há X s" ticks
+// every second and each reading has a sparkline of the last 10 minutes.
 import { api } from "./api.js";
-import { alertas, compararParaPainel, lerLimites, nivelDaLeitura, nivelGeral } from "./alertas.js";
+import { SEVERIDADES, chaveDoPainel, compararChaves, itemAlarme, piorAtivo } from "./alarme_ui.js";
 import { acompanharMaquinas } from "./eventos.js";
 import { desenharSparkline } from "./sparkline.js";
 import { GRANDEZAS, mostrarMensagem, preencherMaquina, tempoDesde, texto } from "./ui.js";
@@ -10,41 +11,51 @@ const JANELA_MS = 10 * 60 * 1000;
 const lista = document.getElementById("lista-maquinas");
 const modelo = document.getElementById("modelo-cartao");
 const semMaquinas = document.getElementById("sem-maquinas");
+const filtroVazio = document.getElementById("filtro-vazio");
 const estado = document.getElementById("estado-atualizacao");
-const resumo = document.getElementById("resumo-alertas");
-const limites = lerLimites(lista);
+const resumo = document.getElementById("resumo-alarmes");
+const contadores = document.getElementById("contadores");
 
 // Per machine: the last view received and the sparkline points {grandeza: [{t, v}]}.
 const maquinas = new Map();
+let filtro = null; // the severity whose counter is pressed, or null
 
-function corDe(nivel) {
+function corDe(severidade) {
   const estilo = getComputedStyle(document.documentElement);
-  const nome = nivel === "perigo" ? "--perigo" : nivel === "atencao" ? "--alerta" : "--primaria";
-  return estilo.getPropertyValue(nome).trim() || "#0b5cad";
+  return estilo.getPropertyValue(severidade ? `--sev-${severidade}` : "--primaria").trim() || "#0b5cad";
 }
 
 function desenharCartao(cartao, registro) {
   cartao.querySelectorAll("canvas[data-sparkline]").forEach((canvas) => {
-    const grandeza = canvas.dataset.sparkline;
-    const nivel = canvas.closest(".leitura").dataset.nivel;
-    desenharSparkline(canvas, registro.pontos[grandeza] || [], corDe(nivel));
+    const severidade = canvas.closest(".leitura").dataset.severidade;
+    desenharSparkline(canvas, registro.pontos[canvas.dataset.sparkline] || [], corDe(severidade));
   });
 }
 
-function preencherAlertas(cartao, maquina) {
-  const encontrados = alertas(maquina, limites);
-  const itens = encontrados.map(([nivel, chave]) => {
-    const item = document.createElement("li");
-    item.className = `alerta alerta--${nivel}`;
-    item.dataset.alerta = chave;
-    item.textContent = texto(chave);
-    return item;
-  });
-  cartao.querySelector('[data-campo="alertas"]').replaceChildren(...itens);
+function preencherAlarmes(cartao, maquina) {
+  cartao.querySelector('[data-campo="alarmes"]').replaceChildren(...(maquina.alarmes || []).map(itemAlarme));
+  const ativos = (maquina.alarmes || []).filter((alarme) => alarme.estado === "ativo");
   cartao.querySelectorAll(".leitura").forEach((leitura) => {
-    leitura.dataset.nivel = nivelDaLeitura(maquina, leitura.querySelector("[data-leitura]").dataset.leitura, limites);
+    const sensor = leitura.querySelector("[data-leitura]").dataset.leitura;
+    const doSensor = ativos.find((alarme) => alarme.sensor === sensor);
+    leitura.dataset.severidade = doSensor ? doSensor.severidade : "";
   });
-  cartao.dataset.nivel = nivelGeral(encontrados);
+  const pior = piorAtivo(maquina);
+  cartao.dataset.severidade = pior ? pior.severidade : "";
+  const zona = cartao.querySelector('[data-campo="zona"]');
+  zona.dataset.zona = maquina.zona_vibracao || "";
+  zona.textContent = maquina.zona_vibracao ? texto("zona", maquina.zona_vibracao.toUpperCase()) : "";
+}
+
+// Old values never look live: greyed while the machine is stale or offline, with their age in words.
+function preencherFrescor(cartao, maquina) {
+  const ultima = maquina.ultima_leitura;
+  cartao.dataset.semDados = String(Boolean(maquina.sem_dados_recentes));
+  cartao.dataset.obsoleto = String(Boolean(ultima && (maquina.sem_dados_recentes || !maquina.online)));
+  cartao.querySelector('[data-campo="sem_dados"]').hidden = !maquina.sem_dados_recentes;
+  const idade = cartao.querySelector('[data-campo="ha_leitura"]');
+  idade.dateTime = (ultima && ultima.timestamp) || "";
+  idade.textContent = tempoDesde(idade.dateTime);
 }
 
 // Append the newest reading to the sparklines (once per reading) and forget points older than 10 minutes.
@@ -91,28 +102,60 @@ function atualizarCartao(maquina) {
   }
   registro.maquina = maquina;
   preencherMaquina(cartao, maquina);
-  preencherAlertas(cartao, maquina);
+  preencherAlarmes(cartao, maquina);
+  preencherFrescor(cartao, maquina);
   acrescentarLeitura(registro, maquina);
   desenharCartao(cartao, registro);
 }
 
+function resumir(emAlarme) {
+  if (emAlarme === 0) return texto("nenhum_alarme_ativo");
+  return emAlarme === 1 ? texto("resumo_alarmes_um") : texto("resumo_alarmes_varios", emAlarme);
+}
+
 function reordenar() {
-  const cartoes = [...lista.querySelectorAll("[data-maquina-id]")].map((cartao) => ({
-    cartao,
-    nivel: cartao.dataset.nivel || "",
-    nome: cartao.querySelector('[data-campo="nome"]').textContent,
-  }));
-  cartoes.sort(compararParaPainel);
+  const ordenados = [...maquinas.values()].map((r) => r.maquina)
+    .sort((a, b) => compararChaves(chaveDoPainel(a), chaveDoPainel(b)));
   // Move only what is out of place, so a focused link keeps its focus.
-  cartoes.forEach(({ cartao }, posicao) => {
+  ordenados.forEach((maquina, posicao) => {
+    const cartao = lista.querySelector(`[data-maquina-id="${CSS.escape(maquina.id)}"]`);
     if (lista.children[posicao] !== cartao) lista.insertBefore(cartao, lista.children[posicao] || null);
   });
-  const emAlerta = cartoes.filter((c) => c.nivel).length;
-  resumo.dataset.alertas = String(emAlerta);
-  const novo = emAlerta ? texto("resumo_alertas", emAlerta) : texto("tudo_normal");
-  if (resumo.textContent !== novo) resumo.textContent = novo;
-  semMaquinas.hidden = cartoes.length > 0;
+  const contagem = Object.fromEntries(SEVERIDADES.map((s) => [s, 0]));
+  ordenados.forEach((maquina) => {
+    const pior = piorAtivo(maquina);
+    if (pior) contagem[pior.severidade] += 1;
+  });
+  contadores.querySelectorAll("[data-severidade]").forEach((botao) => {
+    const numero = String(contagem[botao.dataset.severidade]);
+    const alvo = botao.querySelector("[data-contagem]");
+    if (alvo.textContent !== numero) alvo.textContent = numero;
+  });
+  const emAlarme = Object.values(contagem).reduce((a, b) => a + b, 0);
+  resumo.dataset.emAlarme = String(emAlarme);
+  if (resumo.textContent !== resumir(emAlarme)) resumo.textContent = resumir(emAlarme);
+  semMaquinas.hidden = ordenados.length > 0;
+  filtrar();
 }
+
+function filtrar() {
+  let visiveis = 0;
+  lista.querySelectorAll("[data-maquina-id]").forEach((cartao) => {
+    cartao.hidden = filtro !== null && cartao.dataset.severidade !== filtro;
+    if (!cartao.hidden) visiveis += 1;
+  });
+  filtroVazio.hidden = filtro === null || visiveis > 0;
+}
+
+contadores.addEventListener("click", (evento) => {
+  const botao = evento.target.closest("[data-severidade]");
+  if (!botao) return;
+  filtro = filtro === botao.dataset.severidade ? null : botao.dataset.severidade;
+  contadores.querySelectorAll("[data-severidade]").forEach((b) => {
+    b.setAttribute("aria-pressed", String(b.dataset.severidade === filtro));
+  });
+  filtrar();
+});
 
 function receber({ maquinas: novas, removidas, completo }) {
   novas.forEach(atualizarCartao);
@@ -128,7 +171,7 @@ function receber({ maquinas: novas, removidas, completo }) {
 
 // "há X s" ticks on its own; a card whose machine went silent changes only when the server says so.
 setInterval(() => {
-  lista.querySelectorAll('time[data-campo="ha"]').forEach((el) => { el.textContent = tempoDesde(el.dateTime); });
+  lista.querySelectorAll("time[data-tique]").forEach((el) => { el.textContent = tempoDesde(el.dateTime); });
 }, 1000);
 
 let redesenho = null;
