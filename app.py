@@ -95,7 +95,7 @@ def registrar_tarefas(app):
     tarefas = []
     if servicos.bd.e_nx_27017:
         retencao = Retencao(servicos.telemetria, servicos.agregados, app.config["RETENCAO_DIAS_BRUTOS"],
-                            app.config["RETENCAO_DIAS_AGREGADOS"], app.config["RETENCAO_INTERVALO_S"])
+                            app.config["RETENCAO_DIAS_AGREGADOS"], app.config["RETENCAO_INTERVALO_S"], servicos.alarmes)
         app.extensions["retencao"] = retencao
         # The first pass a minute after start-up: never in the way of starting.
         tarefas.append(TarefaPeriodica("retencao", retencao.intervalo_s, retencao.executar, primeira_em_s=60))

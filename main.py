@@ -107,6 +107,16 @@ def criar_parser() -> argparse.ArgumentParser:
     p.add_argument("--forcar", action="store_true",
                    help="trocar mesmo se a máquina tiver dono (ele continua com ela; só a etiqueta antiga deixa de valer)")
 
+    regras = _grupo(comandos, "regras", "regras de alarme padrão por fabricante e modelo")
+    p = _comando(regras, "definir", "definir as regras padrão de um fabricante/modelo (as máquinas sem regras "
+                 "próprias passam a usá-las)", c.regras_definir)
+    p.add_argument("--fabricante", required=True, help="fabricante, ex.: WEG")
+    p.add_argument("--modelo", required=True, help="modelo, ex.: W22")
+    p.add_argument("--regras", required=True, metavar="JSON",
+                   help='lista JSON, ex.: \'[{"sensor": "temperatura", "maximo": 85, "duracao_s": 10, '
+                        '"histerese": 5, "severidade": "alta"}]\' ou @arquivo.json')
+    _comando(regras, "listar", "listar as regras padrão definidas", c.regras_listar, json_opcional=True)
+
     banco = _grupo(comandos, "banco", "o banco de dados")
     p = _comando(banco, "estimativa", "quanto disco a planta ocupa no banco embutido e quando passar ao MongoDB",
                  c.banco_estimativa)

@@ -116,7 +116,7 @@ class GerenciadorBD:
         place). nx-27017: no TTL index at all, and old ones are dropped: neosqlite purges before every
         read of a collection that has one, with a scan (docs/dados.md); nucleo/retencao.py deletes instead."""
         if self.e_nx_27017:
-            for colecao in (DADOS_SENSORES, AGREGADOS_MINUTO, AGREGADOS_HORA):
+            for colecao in (DADOS_SENSORES, AGREGADOS_MINUTO, AGREGADOS_HORA, ALARMES):
                 for nome, info in self.db[colecao].index_information().items():
                     if "expireAfterSeconds" in info:
                         log.info("Índice TTL %s.%s removido (o banco embutido usa a limpeza do app)", colecao, nome)
@@ -125,6 +125,7 @@ class GerenciadorBD:
         self._ttl(DADOS_SENSORES, "t", dias_brutos)
         for rollup in (AGREGADOS_MINUTO, AGREGADOS_HORA):
             self._ttl(rollup, "inicio_data", dias_agregados)
+        self._ttl(ALARMES, "encerrado_em.em", dias_agregados)  # alarm history: only closed alarms carry the field
 
     def _ttl(self, colecao, campo, dias):
         segundos = int(dias * 86400)

@@ -18,7 +18,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from .erros import NaoEncontrado
-from .gerencia_BD import ALARMES, carimbo, ler_carimbo
+from .gerencia_BD import ALARMES, carimbo, ler_carimbo, maquinas_nas_chaves
 
 ATIVO, NORMALIZADO = "ativo", "normalizado"
 LIMITE_LISTA = 500
@@ -75,7 +75,7 @@ class GerenciaAlarmes:
             {"$set": {"estado": NORMALIZADO, "fim": carimbo(momento)}},
             return_document=ReturnDocument.AFTER)
         if doc is not None and doc.get("reconhecido_em"):
-            self._aposentar(doc)
+            self._aposentar(doc, momento)
         return doc
 
     def acumular(self, maquina_id, tipo, contagem, ultimo_valor, pico, maior_e_pior, momento):
@@ -96,12 +96,28 @@ class GerenciaAlarmes:
         if doc is None:
             raise AlarmeNaoEncontrado()
         if doc["estado"] == NORMALIZADO:
-            self._aposentar(doc)
+            self._aposentar(doc, momento)
         return doc
 
-    def _aposentar(self, doc):
+    def _aposentar(self, doc, momento):
+        """Cleared and acknowledged: history now. `encerrado_em` starts its retention (a TTL index on MongoDB,
+        nucleo/retencao.py on the embedded store); an open alarm never expires."""
         encerrado = f"encerrado:{doc['_id']}"
-        self.colecao.update_one({"_id": doc["_id"]}, {"$set": {"chave_aberta": encerrado, "aberto_usuario": encerrado}})
+        self.colecao.update_one({"_id": doc["_id"]}, {"$set": {
+            "chave_aberta": encerrado, "aberto_usuario": encerrado, "encerrado_em": carimbo(momento)}})
+
+    # ---- retention on the embedded store ---------------------------------------------------------
+    def maquinas(self):
+        """Every machine with alarms in the history (removed machines too): one indexed seek each."""
+        return maquinas_nas_chaves(self.colecao, "chave_maquina")
+
+    def apagar_antes(self, maquina_id, antes, lote) -> int:
+        """Delete up to `lote` closed alarms of `maquina_id` that started before `antes` (open ones stay)."""
+        faixa = {"$gte": f"{maquina_id}:", "$lt": f"{maquina_id}:{_ms(antes):013d}"}
+        encerrados = {"$gte": "encerrado:", "$lt": "encerrado;"}
+        ids = [doc["_id"] for doc in self.colecao.find({"chave_maquina": faixa, "chave_aberta": encerrados}, {"_id": 1})
+               .sort("chave_maquina", 1).limit(lote)]
+        return self.colecao.delete_many({"_id": {"$in": ids}}).deleted_count if ids else 0
 
     # ---- reads ---------------------------------------------------------------------------------
     def buscar_do_usuario(self, alarme_id, usuario_id) -> dict:

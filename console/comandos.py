@@ -3,10 +3,11 @@
 Every one calls the use cases of nucleo/ (or a manager for a plain read), so a rule fixed there
 holds here too. Refusals are domain errors, printed in pt-BR by main.py.
 """
+import json
 from pathlib import Path
 
 from MongoDB.erros import DadosInvalidos, ErroDominio, MaquinaNaoEncontrada
-from nucleo import capacidade, contas, maquinas, validacao
+from nucleo import alarmes, capacidade, contas, maquinas, validacao
 
 from .terminal import sim_ou_nao
 
@@ -153,6 +154,43 @@ def simular(con, args):
     con.escrever("Simulando; Ctrl+C encerra." if args.duracao is None else f"Simulando por {args.duracao:g}s.")
     con.escrever(resumo_final(simulador.rodar(args.duracao)))
     return OK
+
+
+def _ler_regras(texto):
+    """The rules as JSON text, or `@arquivo.json`; anything unreadable is a refusal naming `regras`."""
+    try:
+        bruto = Path(texto[1:]).read_text(encoding="utf-8") if texto.startswith("@") else texto
+        return json.loads(bruto)
+    except (OSError, ValueError):
+        raise DadosInvalidos("regras_json", "regras") from None
+
+
+def regras_definir(con, args):
+    definidas = alarmes.definir_regras_do_modelo(con.servicos, {
+        "fabricante": args.fabricante, "modelo": args.modelo, "regras": _ler_regras(args.regras)})
+    con.escrever(f"Regras padrão de {definidas['fabricante']} {definidas['modelo']}: {len(definidas['regras'])} regra(s); "
+                 "valem para as máquinas desse modelo sem regras próprias.")
+    return OK
+
+
+def regras_listar(con, args):
+    modelos = con.servicos.modelos.listar()
+    if args.json:
+        con.escrever_json(modelos)
+        return OK
+    linhas = [[m["fabricante"], m["modelo"], regra["sensor"], _condicao(regra), regra["severidade"]]
+              for m in modelos for regra in m["regras"]]
+    con.tabela(["FABRICANTE", "MODELO", "SENSOR", "CONDIÇÃO", "SEVERIDADE"], linhas,
+               "Nenhuma regra padrão definida: as máquinas usam as do DataButcher.")
+    return OK
+
+
+def _condicao(regra) -> str:
+    limites = [f"> {regra['maximo']:g}" if regra["maximo"] is not None else "",
+               f"< {regra['minimo']:g}" if regra["minimo"] is not None else ""]
+    espera = (f"por {regra['duracao_s']} s" if regra.get("duracao_s") else
+              f"{regra['leituras_seguidas']} leituras seguidas" if regra.get("leituras_seguidas") else "na hora")
+    return f"{' ou '.join(l for l in limites if l)} {espera}"
 
 
 def banco_estimativa(con, args):

@@ -164,6 +164,8 @@ MENSAGENS = {
                      "'regras' must be a list of up to {maximo} rules"),
     "regra_nao_objeto": ("A regra deve ser um objeto JSON",
                          "A rule must be a JSON object"),
+    "regras_json": ("As regras devem ser uma lista JSON (ou @arquivo.json com ela)",
+                    "The rules must be a JSON list (or @file.json holding one)"),
     "regra_repetida": ("Já existe uma regra para este sensor",
                        "There is already a rule for this sensor"),
     "regra_sem_limite": ("Informe 'maximo', 'minimo' ou ambos",

@@ -1,4 +1,4 @@
-"""Retention on the embedded store: expired readings and rollups deleted by the app, in small pieces.
+"""Retention on the embedded store: expired readings, rollups and closed alarms deleted by the app, in small pieces.
 
 nx-27017 gets no TTL indexes (neosqlite scans the whole collection before every read of a collection
 that has one), so this job does their work: per machine, by key range, `LOTE` documents per query
@@ -20,11 +20,12 @@ PAUSA_ENTRE_LOTES_S = 0.05
 
 
 class Retencao:
-    def __init__(self, telemetria, agregados, dias_brutos, dias_agregados, intervalo_s=600):
-        self.telemetria, self.agregados = telemetria, agregados
+    def __init__(self, telemetria, agregados, dias_brutos, dias_agregados, intervalo_s=600, alarmes=None):
+        self.telemetria, self.agregados, self.alarmes = telemetria, agregados, alarmes
         self.dias_brutos, self.dias_agregados = dias_brutos, dias_agregados
         self.intervalo_s = intervalo_s
-        self.ultima = {"execucao": None, "duracao_s": None, "apagadas_brutas": 0, "apagados_agregados": 0}
+        self.ultima = {"execucao": None, "duracao_s": None, "apagadas_brutas": 0, "apagados_agregados": 0,
+                       "apagados_alarmes": 0}
         self._parar = threading.Event()  # set at shutdown: a long pass stops between two pieces
 
     def executar(self, agora=None, pausa_s=PAUSA_ENTRE_LOTES_S) -> dict:
@@ -33,8 +34,10 @@ class Retencao:
         inicio = time.monotonic()
         brutas = self._apagar(self.telemetria, agora - timedelta(days=self.dias_brutos), pausa_s)
         agregados = self._apagar(self.agregados, agora - timedelta(days=self.dias_agregados), pausa_s)
+        # Closed alarms are history kept as long as the rollups they are drawn over.
+        alarmes = 0 if self.alarmes is None else self._apagar(self.alarmes, agora - timedelta(days=self.dias_agregados), pausa_s)
         self.ultima = {"execucao": agora, "duracao_s": round(time.monotonic() - inicio, 3),
-                       "apagadas_brutas": brutas, "apagados_agregados": agregados}
+                       "apagadas_brutas": brutas, "apagados_agregados": agregados, "apagados_alarmes": alarmes}
         if brutas or agregados:
             log.info("Retenção: %d leituras e %d agregados apagados em %.1f s", brutas, agregados,
                      self.ultima["duracao_s"])

@@ -149,6 +149,7 @@ ESQUEMAS = {
         # Embedded store only: the last pass of the retention job (nucleo/retencao.py).
         "retencao": objeto({"execucao": nulo_ou(DATA), "duracao_s": nulo_ou({"type": "number"}),
                             "apagadas_brutas": {"type": "integer"}, "apagados_agregados": {"type": "integer"},
+                            "apagados_alarmes": {"type": "integer"},
                             "intervalo_s": {"type": "integer"}, "atrasada_s": {"type": "number"}})},
         ["status", "app", "banco", "mqtt", "ingestao"]),
 }

@@ -436,3 +436,25 @@ def test_banco_estimativa_diz_quanto_disco_a_planta_ocupa_e_quando_passar_ao_mon
     assert codigo == 0 and "30,240,000 leituras guardadas" in pequena and "Cabe no banco embutido" in pequena
     codigo, grande = console("banco", "estimativa", "--maquinas", "300")
     assert codigo == 0 and "Use um MongoDB (MONGO_URI)" in grande
+
+
+def test_admin_define_pelo_console_as_regras_padrao_do_modelo_e_a_maquina_as_usa(console, servicos, tmp_path):
+    criada = servicos.maquinas.criar("WEG", "W22")
+    arquivo = tmp_path / "regras.json"
+    arquivo.write_text(json.dumps([{"sensor": "temperatura", "maximo": 85, "duracao_s": 10, "histerese": 5,
+                                    "severidade": "critica"}]))
+    codigo, saida = console("regras", "definir", "--fabricante", "WEG", "--modelo", "W22", "--regras", f"@{arquivo}")
+    assert codigo == 0 and "1 regra(s)" in saida
+    doc = servicos.maquinas.buscar(criada["maquina"]["id"])
+    assert [(r["sensor"], r["maximo"], r["severidade"]) for r in servicos.motor_alarmes.regras_da_maquina(doc)] == \
+        [("temperatura", 85.0, "critica")]
+    codigo, saida = console("regras", "listar")
+    assert codigo == 0 and re.search(r"WEG\s+W22\s+temperatura\s+> 85 por 10 s\s+critica", saida)
+
+
+def test_regras_invalidas_no_console_sao_recusadas_nomeando_o_campo(console, capsys):
+    codigo, _ = console("regras", "definir", "--fabricante", "WEG", "--modelo", "W22", "--regras",
+                        '[{"sensor": "temperatura", "maximo": 9999, "severidade": "alta"}]')
+    assert codigo == 1 and "'regras[0].maximo' deve estar entre -50 e 300" in capsys.readouterr().err
+    codigo, _ = console("regras", "definir", "--fabricante", "WEG", "--modelo", "W22", "--regras", "não é json")
+    assert codigo == 1 and "lista JSON" in capsys.readouterr().err

@@ -178,3 +178,30 @@ def test_pedido_de_maquina_removida_nao_trava_a_fila(servicos_app):
     pedido = servicos_app.gravador.enfileirar(Pedido(str(ObjectId()), agora_utc(), leituras=[_leitura(agora_utc())]))
     assert pedido.aguardar() == [] and pedido.desconhecida
     assert servicos_app.bd.colecao(AGREGADOS_MINUTO).count_documents({}) == 0
+
+
+def test_historico_de_alarmes_expira_como_os_agregados_e_alarme_aberto_nunca(servicos_do_banco):
+    servicos = servicos_do_banco
+    alarmes = servicos.alarmes
+    agora = agora_utc()
+    maquina_id, dono = str(ObjectId()), str(ObjectId())
+    muito_antes, ontem = agora - timedelta(days=800), agora - timedelta(days=1)
+
+    def fechado(tipo, momento):
+        alarme, _ = alarmes.ativar(maquina_id, dono, tipo, "temperatura", "alta", 90.0, 80.0, momento)
+        alarmes.normalizar(maquina_id, tipo, momento + timedelta(minutes=5))
+        alarmes.reconhecer(str(alarme["_id"]), dono, None, momento + timedelta(minutes=6))
+        return str(alarme["_id"])
+
+    velho, recente = fechado("temperatura_alta", muito_antes), fechado("tensao_alta", ontem)
+    aberto, _ = alarmes.ativar(maquina_id, dono, "rpm_alta", "rpm", "media", 3000.0, 2900.0, muito_antes)
+    tarefa = retencao.Retencao(servicos.telemetria, servicos.agregados, dias_brutos=35, dias_agregados=730,
+                               alarmes=alarmes)
+
+    assert tarefa.executar(agora, pausa_s=0)["apagados_alarmes"] == 1
+    restantes = {str(doc["_id"]) for doc in alarmes.da_maquina(maquina_id, muito_antes - timedelta(days=1), agora)}
+    assert restantes == {recente, str(aberto["_id"])} and velho not in restantes
+    if not servicos.bd.e_nx_27017:  # MongoDB does the same with a TTL index on the closing time
+        servicos.bd.aplicar_retencao(35, 730)
+        ttl = [info for info in alarmes.colecao.index_information().values() if "expireAfterSeconds" in info]
+        assert [(i["key"], i["expireAfterSeconds"]) for i in ttl] == [([("encerrado_em.em", 1)], 730 * 86400)]
