@@ -221,6 +221,7 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "VIBRACAO_ZONAS": _zonas_vibracao(ambiente),
         "SSE_INTERVALO_S": _inteiro(ambiente, "SSE_INTERVALO_S", 2),
         "SSE_VIDA_MAXIMA_S": _inteiro(ambiente, "SSE_VIDA_MAXIMA_S", 600),
+        "SSE_REVALIDAR_SESSAO_S": _inteiro(ambiente, "SSE_REVALIDAR_SESSAO_S", 10),
         # Open live streams: per user (tabs, screens) and in this process (each holds a server thread;
         # gunicorn.conf.py gives the server this many threads plus a reserve for everything else).
         "SSE_MAX_POR_USUARIO": _inteiro(ambiente, "SSE_MAX_POR_USUARIO", 5),

@@ -36,6 +36,7 @@ AGREGADOS_HORA = "agregados_hora"
 ALARMES = "alarmes"
 ESTADOS_REGRA = "estados_regra"
 MODELOS = "modelos"
+SESSOES = "sessoes"
 
 
 def agora_utc() -> datetime:
@@ -99,6 +100,7 @@ class GerenciadorBD:
         self.db[USUARIOS].create_index("nome_usuario", unique=True)
         self.db[USUARIOS].create_index("email", unique=True)
         self.db[MAQUINAS].create_index("id_usuario")
+        self.db[SESSOES].create_index("usuario_id")
         # One single-field key prefixed by the machine id serves every range (nx-27017 scans on compound
         # indexes); idempotence is the `_id` index's job (gerencia_telemetria).
         self.db[DADOS_SENSORES].create_index("k")

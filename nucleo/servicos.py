@@ -15,6 +15,7 @@ from MongoDB.gerencia_maquinas import GerenciaMaquinas
 from MongoDB.gerencia_modelos import GerenciaModelos
 from MongoDB.gerencia_registros import GerenciaRegistros
 from MongoDB.gerencia_telemetria import GerenciaTelemetria
+from MongoDB.gerencia_sessoes import GerenciaSessoes
 from MongoDB.gerencia_usuario import GerenciaUsuario
 from MongoDB.migracao import migrar_leituras_antigas
 
@@ -32,6 +33,7 @@ class Servicos:
     cfg: dict
     contadores: Contadores
     usuarios: GerenciaUsuario
+    sessoes: GerenciaSessoes
     maquinas: GerenciaMaquinas
     telemetria: GerenciaTelemetria
     agregados: GerenciaAgregados
@@ -72,7 +74,7 @@ def criar_servicos(bd, cfg, contadores=None, credenciais=None) -> Servicos:
                         intervalo_agregados_s=cfg.get("GRAVACAO_AGREGADOS_S", 10), contadores=contadores,
                         avaliador=motor if cfg.get("ALARMES_ATIVOS", True) else None)
     return Servicos(bd=bd, cfg=cfg, contadores=contadores,
-                    usuarios=GerenciaUsuario(bd, preferencias, cfg.get("BCRYPT_ROUNDS", 12)),
+                    usuarios=GerenciaUsuario(bd, preferencias, cfg.get("BCRYPT_ROUNDS", 12)), sessoes=GerenciaSessoes(bd),
                     maquinas=maquinas, telemetria=telemetria, agregados=agregados,
                     registros=GerenciaRegistros(bd), comandos=comandos, alarmes=alarmes, modelos=modelos,
                     motor_alarmes=motor, gravador=gravador, credenciais=credenciais or SemCredenciaisNoBroker())

@@ -4,7 +4,7 @@ from flask import Blueprint, g, jsonify
 from MongoDB.erros import AcessoNegado, NaoAutenticado
 from nucleo import contas
 
-from . import limites
+from . import limites, seguranca
 from .entrada import corpo_json
 from .seguranca import emitir_token, servicos, token_required
 
@@ -35,9 +35,17 @@ def login():
 @bp.post("/logout")
 @token_required
 def logout():
-    """Revoke every token of this user, the one in use included."""
-    servicos().usuarios.revogar_sessoes(g.usuario["id"])
+    """End this session: its token stops working; the user's other devices stay logged in."""
+    seguranca.encerrar_esta_sessao()
     return jsonify({"message": "Sessão encerrada"})
+
+
+@bp.post("/logout-all")
+@token_required
+def logout_todos():
+    """End every session of the user on every device (each open page says so within ~30 s)."""
+    seguranca.encerrar_todas_as_sessoes(g.usuario["id"])
+    return jsonify({"message": "Sessões encerradas em todos os dispositivos"})
 
 
 @bp.get("/me")

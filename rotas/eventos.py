@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 bp = Blueprint("eventos", __name__, url_prefix="/api")
 
 RETRY_MS = 3000
-# The session is checked again every this many ticks: logout ends open streams within ~30 s.
-REVALIDAR_SESSAO_A_CADA = 15
 
 
 def diferencas(anteriores: dict, atuais: list):
@@ -50,10 +48,13 @@ def formatar_evento(nome: str, dados: str) -> str:
     return f"event: {nome}\ndata: {dados}\n\n"
 
 
-def fluxo_maquinas(usuario_id, intervalo_s, vida_maxima_s, maquina_id=None, relogio=time.monotonic, dormir=time.sleep):
+def fluxo_maquinas(usuario_id, intervalo_s, vida_maxima_s, maquina_id=None, revalidar_s=10.0,
+                   relogio=time.monotonic, dormir=time.sleep):
     """The event stream of one user (or of one of their machines): a snapshot first, then only the changes,
-    until the end of its life."""
+    until the end of its life. Every `revalidar_s` the session is checked again: one ended on another
+    device ("Sair de todos") ends the stream with a `sessao` event the page turns into a message."""
     fim = relogio() + vida_maxima_s
+    revalidar_a_cada = max(1, round(revalidar_s / intervalo_s)) if intervalo_s > 0 else 1
     anteriores = {}
     tique = 0
     yield f"retry: {RETRY_MS}\n\n"
@@ -72,7 +73,7 @@ def fluxo_maquinas(usuario_id, intervalo_s, vida_maxima_s, maquina_id=None, relo
             tique += 1
             if relogio() >= fim:
                 return
-            if tique % REVALIDAR_SESSAO_A_CADA == 0 and seguranca.usuario_atual() is None:
+            if tique % revalidar_a_cada == 0 and seguranca.usuario_atual() is None:
                 yield formatar_evento("sessao", '"encerrada"')
                 return
             dormir(intervalo_s)
@@ -97,7 +98,8 @@ def eventos():
     # A closed tab frees its slot at its next ping, within one interval: that is when to retry.
     liberar = vagas_de_fluxo().ocupar(g.usuario["id"], cfg["SSE_MAX_POR_USUARIO"], cfg["SSE_MAX_TOTAL"],
                                       espera_s=math.ceil(intervalo) + 1)
-    resposta = Response(stream_with_context(fluxo_maquinas(g.usuario["id"], intervalo, vida, maquina_id)),
+    resposta = Response(stream_with_context(fluxo_maquinas(g.usuario["id"], intervalo, vida, maquina_id,
+                                                        float(cfg["SSE_REVALIDAR_SESSAO_S"]))),
                         mimetype="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
     resposta.call_on_close(liberar)  # whenever the server closes it: client gone, session over, end of life
     return resposta

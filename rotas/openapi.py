@@ -99,8 +99,11 @@ def _caminhos():
             {200: _resposta("sessão aberta", objeto({"token": texto(), "user_id": texto(), "nome_usuario": texto()}))},
             CORPO + (401, 429), corpo(nome_usuario=texto(), senha=texto()), etiqueta="conta")},
         "/api/auth/logout": {"post": _operacao(
-            "Revogar todos os tokens do usuário", USUARIO_ESCRITA, {200: _resposta("encerrada", _mensagem_e())},
-            SESSAO_ESCRITA, etiqueta="conta")},
+            "Encerrar esta sessão (os outros dispositivos continuam)", USUARIO_ESCRITA,
+            {200: _resposta("encerrada", _mensagem_e())}, SESSAO_ESCRITA, etiqueta="conta")},
+        "/api/auth/logout-all": {"post": _operacao(
+            "Encerrar todas as sessões do usuário, em todos os dispositivos", USUARIO_ESCRITA,
+            {200: _resposta("encerradas", _mensagem_e())}, SESSAO_ESCRITA, etiqueta="conta")},
         "/api/auth/me": {"get": _operacao(
             "O usuário e suas preferências", USUARIO, {200: _resposta("o usuário", objeto({"usuario": ref("schemas/Usuario")}))},
             SESSAO, etiqueta="conta")},

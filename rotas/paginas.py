@@ -22,7 +22,9 @@ from .seguranca import login_required, servicos
 
 bp = Blueprint("paginas", __name__)
 
-AVISOS_ENTRAR = {"senha-alterada": "aviso_senha_alterada"}  # ?aviso= → key of the text shown on the login page
+# ?aviso= → key of the text shown on the login page
+AVISOS_ENTRAR = {"senha-alterada": "aviso_senha_alterada", "saiu-de-todos": "aviso_saiu_de_todos",
+                 "sessao-encerrada": "aviso_sessao_encerrada"}
 
 
 # ---- sessions -------------------------------------------------------------------------
@@ -93,19 +95,33 @@ def cadastrar():
     return _abrir_sessao(usuario, proximo)
 
 
-@bp.post("/sair")
-def sair():
-    """Log out for real: every token of the user is revoked, not just this cookie."""
-    if not seguranca.csrf_confere():
-        raise AcessoNegado("formulario_expirado")
-    usuario = seguranca.usuario_atual()
-    if usuario is not None:
-        servicos().usuarios.revogar_sessoes(usuario["id"])
-    resposta = redirect(url_for("paginas.entrar"), 303)
+def _fechar_cookie(destino):
+    resposta = redirect(destino, 303)
     resposta.delete_cookie(seguranca.COOKIE_SESSAO, path="/", httponly=True, samesite="Lax",
                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     session.clear()
     return resposta
+
+
+@bp.post("/sair")
+def sair():
+    """Log out of this browser: this session's token is revoked for real, the other devices stay in."""
+    if not seguranca.csrf_confere():
+        raise AcessoNegado("formulario_expirado")
+    if seguranca.usuario_atual() is not None:
+        seguranca.encerrar_esta_sessao()
+    return _fechar_cookie(url_for("paginas.entrar"))
+
+
+@bp.post("/sair-de-todos")
+def sair_de_todos():
+    """The account page's "Sair de todos os dispositivos": every session of the user ends."""
+    if not seguranca.csrf_confere():
+        raise AcessoNegado("formulario_expirado")
+    usuario = seguranca.usuario_atual()
+    if usuario is not None:
+        seguranca.encerrar_todas_as_sessoes(usuario["id"])
+    return _fechar_cookie(url_for("paginas.entrar", aviso="saiu-de-todos"))
 
 
 # ---- machines -------------------------------------------------------------------------

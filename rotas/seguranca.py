@@ -25,14 +25,17 @@ def servicos():
 
 
 def emitir_token(usuario) -> str:
-    """HS256 JWT: `sub` is the user id as a string; `ver` lets logout revoke it."""
+    """HS256 JWT of a new session: `sub` is the user id as a string, `sid` the session ("Sair" ends it),
+    `ver` the user's session version ("Sair de todos" and a password change bump it)."""
     agora = agora_utc()
+    expira = agora + timedelta(hours=current_app.config["JWT_EXPIRES_HOURS"])
     carga = {
         "sub": usuario["id"],
         "nome_usuario": usuario["nome_usuario"],
         "ver": usuario.get("versao_sessao", 0),
+        "sid": servicos().sessoes.abrir(usuario["id"], agora, expira),
         "iat": agora,
-        "exp": agora + timedelta(hours=current_app.config["JWT_EXPIRES_HOURS"]),
+        "exp": expira,
     }
     return jwt.encode(carga, current_app.config["JWT_SECRET_KEY"], algorithm="HS256")
 
@@ -47,6 +50,9 @@ def _usuario_do_token(token):
     usuario = servicos().usuarios.buscar_por_id(carga.get("sub"))
     if usuario is None or carga.get("ver", 0) != usuario["versao_sessao"]:
         return None
+    if not isinstance(carga.get("sid"), str) or not servicos().sessoes.ativa(carga["sid"], usuario["id"]):
+        return None
+    g.sessao_id = carga["sid"]
     return usuario
 
 
@@ -83,6 +89,18 @@ def usuario_atual():
     return _usuario_do_token(token)
 
 
+def encerrar_esta_sessao():
+    """"Sair": only the session of the token in use ends; the user's other devices stay logged in."""
+    if g.get("sessao_id"):
+        servicos().sessoes.encerrar(g.sessao_id)
+
+
+def encerrar_todas_as_sessoes(usuario_id):
+    """"Sair de todos": every session and every token issued so far."""
+    servicos().usuarios.revogar_sessoes(usuario_id)
+    servicos().sessoes.encerrar_todas(usuario_id)
+
+
 def usuario_da_pagina():
     """The visitor an error page is for (its language), from the page cookie; never raises."""
     if "usuario" not in g:
@@ -108,7 +126,9 @@ def login_required(pagina):
     def protegida(*args, **kwargs):
         g.usuario = usuario_atual()
         if g.usuario is None:
-            return redirect(url_for("paginas.entrar", proximo=request.full_path.rstrip("?")))
+            # A cookie that no longer works: the session ended (elsewhere, or it expired); say so.
+            aviso = "sessao-encerrada" if request.cookies.get(COOKIE_SESSAO) else None
+            return redirect(url_for("paginas.entrar", proximo=request.full_path.rstrip("?"), aviso=aviso))
         return pagina(*args, **kwargs)
     return protegida
 

@@ -94,9 +94,13 @@ TEXTOS = {
         "ajuda_trocar_senha": "Depois da troca, todas as sessões são encerradas e você entra de novo com a senha nova.",
         "senha_atual": "Senha atual", "senha_nova_rotulo": "Nova senha (mínimo 8 caracteres)",
         "repita_senha": "Repita a nova senha", "confirmacao_diferente": "A confirmação não é igual à nova senha.",
-        "sessao": "Sessão", "ajuda_sessao": "Sair encerra esta sessão e todas as outras abertas com a sua conta "
-                                            "(celular, outro computador).",
+        "sessao": "Sessão", "ajuda_sessao": "“Sair”, no topo, encerra só esta sessão. Este botão encerra todas as "
+                                            "sessões abertas com a sua conta (celular, outro computador); as páginas "
+                                            "abertas nelas avisam em seguida.",
         "sair_de_todos": "Sair de todos os dispositivos",
+        "aviso_saiu_de_todos": "Você saiu de todos os dispositivos.",
+        "aviso_sessao_encerrada": "Sua sessão foi encerrada (saída em outro dispositivo ou tempo esgotado). Entre novamente.",
+        "sessao_encerrada_outro": "Sessão encerrada em outro dispositivo.", "entrar_de_novo": "Entrar de novo",
 
         # ---- alarms (dashboard, machine page, alarms page)
         "severidade_critica": "Crítica", "severidade_alta": "Alta", "severidade_media": "Média", "severidade_baixa": "Baixa",
@@ -242,9 +246,13 @@ TEXTOS = {
         "ajuda_trocar_senha": "After the change, every session is closed and you log in again with the new password.",
         "senha_atual": "Current password", "senha_nova_rotulo": "New password (at least 8 characters)",
         "repita_senha": "Repeat the new password", "confirmacao_diferente": "The confirmation does not match the new password.",
-        "sessao": "Session", "ajuda_sessao": "Logging out closes this session and every other one open with your account "
-                                            "(phone, another computer).",
+        "sessao": "Session", "ajuda_sessao": "“Log out”, at the top, ends this session only. This button ends every "
+                                            "session open with your account (phone, another computer); the pages "
+                                            "open there say so right after.",
         "sair_de_todos": "Log out of all devices",
+        "aviso_saiu_de_todos": "You logged out of all devices.",
+        "aviso_sessao_encerrada": "Your session ended (logged out on another device or timed out). Log in again.",
+        "sessao_encerrada_outro": "Session ended on another device.", "entrar_de_novo": "Log in again",
 
         "severidade_critica": "Critical", "severidade_alta": "High", "severidade_media": "Medium", "severidade_baixa": "Low",
         "tipo_temperatura_alta": "High temperature", "tipo_temperatura_baixa": "Low temperature",

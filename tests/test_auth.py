@@ -58,10 +58,36 @@ def test_rota_protegida_sem_token_invalido_expirado_ou_forjado_da_401(client, ap
     assert client.get("/api/machines", headers=usuario["headers"]).status_code == 200
 
 
-def test_logout_revoga_o_token_em_uso(client, atores):
+def _outro_dispositivo(client, usuario, senha="senha-forte-123"):
+    token = client.post("/api/auth/login", json={"nome_usuario": usuario["nome"], "senha": senha}).get_json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_logout_encerra_so_esta_sessao_e_o_outro_dispositivo_continua(client, atores):
     usuario = atores.usuario()
+    celular = _outro_dispositivo(client, usuario)
     assert client.post("/api/auth/logout", headers=usuario["headers"]).status_code == 200
     assert_envelope(client.get("/api/machines", headers=usuario["headers"]), 401)
+    assert client.get("/api/machines", headers=celular).status_code == 200
+
+
+def test_logout_all_encerra_todas_as_sessoes_do_usuario_e_so_dele(client, atores):
+    usuario, vizinho = atores.usuario(), atores.usuario()
+    celular = _outro_dispositivo(client, usuario)
+    assert client.post("/api/auth/logout-all", headers=usuario["headers"]).status_code == 200
+    for cabecalhos in (usuario["headers"], celular):
+        assert_envelope(client.get("/api/machines", headers=cabecalhos), 401)
+    assert client.get("/api/machines", headers=vizinho["headers"]).status_code == 200
+    assert client.get("/api/machines", headers=_outro_dispositivo(client, usuario)).status_code == 200  # logs in again
+
+
+def test_token_com_sessao_inventada_nao_entra(client, atores, app):
+    import jwt
+    usuario = atores.usuario()
+    carga = jwt.decode(usuario["headers"]["Authorization"].split()[1], options={"verify_signature": False})
+    for sid in ("sessao-que-nao-existe", None, 123):
+        forjado = jwt.encode(carga | {"sid": sid}, app.config["JWT_SECRET_KEY"], algorithm="HS256")
+        assert_envelope(client.get("/api/machines", headers={"Authorization": f"Bearer {forjado}"}), 401)
 
 
 def test_troca_de_senha_exige_a_atual_e_revoga_sessoes(client, atores):

@@ -141,7 +141,7 @@ def test_fluxo_aceita_o_cookie_da_pagina(app, client, atores, fluxo_rapido):
 
 
 def test_fluxo_aberto_avisa_e_termina_quando_a_sessao_e_encerrada(app, client, atores, servicos):
-    app.config.update(SSE_INTERVALO_S=0.01, SSE_VIDA_MAXIMA_S=20)
+    app.config.update(SSE_INTERVALO_S=0.01, SSE_VIDA_MAXIMA_S=20, SSE_REVALIDAR_SESSAO_S=0.15)
     eu = atores.usuario()
     atores.maquina_de(eu)
     resposta = client.get("/api/eventos", headers=eu["headers"], buffered=False)

@@ -314,6 +314,32 @@ def test_telefone_de_360px_sem_rolagem_lateral_e_entrada_so_com_teclado(servidor
         contexto.close()
 
 
+def test_sair_de_todos_num_celular_avisa_o_painel_aberto_no_computador(servidor_vivo, chromium):
+    servidor_vivo.app.config["SSE_REVALIDAR_SESSAO_S"] = 1
+    usuario = _operador(servidor_vivo, "bia", "senha-da-bia1")
+    _maquina_de(servidor_vivo, usuario, "Serra 9")
+    computador = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="pt-BR")
+    celular = chromium.new_context(viewport=TELEFONE, locale="pt-BR")
+    try:
+        painel = computador.new_page()
+        _entrar(painel, servidor_vivo, usuario)
+        painel.wait_for_selector("#estado-atualizacao[data-modo=ao-vivo]", timeout=ESPERA_MS)
+        outro = celular.new_page()
+        _entrar(outro, servidor_vivo, usuario)
+        outro.goto(f"{servidor_vivo.url}/conta")
+        outro.click("#form-sair-conta button[type=submit]")
+        outro.wait_for_url(f"{servidor_vivo.url}/entrar?aviso=saiu-de-todos")
+        assert "Você saiu de todos os dispositivos." in outro.inner_text("#aviso-entrar")
+        # The open dashboard says why it stopped, and offers the way back in.
+        painel.wait_for_selector("#aviso-sessao", timeout=ESPERA_MS)
+        assert "Sessão encerrada em outro dispositivo." in painel.inner_text("#aviso-sessao")
+        painel.click("#aviso-sessao a")
+        painel.wait_for_url(f"{servidor_vivo.url}/entrar?proximo=%2Fmaquinas")
+    finally:
+        computador.close()
+        celular.close()
+
+
 def test_swagger_ui_mostra_todas_as_operacoes_da_api_sem_erro_de_csp(servidor_vivo, pagina):
     pagina.goto(f"{servidor_vivo.url}/api/docs")
     operacoes = pagina.locator(".opblock")

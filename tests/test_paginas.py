@@ -139,7 +139,8 @@ def test_api_com_cookie_exige_cabecalho_csrf_nas_escritas(client, atores, logado
     assert client.get(f"/api/manual-log/{maquina['id']}").get_json()["registros"][0]["descricao"] == "Troca da correia"
 
 
-def test_sair_revoga_a_sessao_e_o_cookie_antigo_nao_abre_mais_nada(client, logado):
+def test_sair_revoga_esta_sessao_e_o_cookie_antigo_nao_abre_mais_nada_mas_o_celular_segue(client, atores, logado):
+    celular = client.post("/api/auth/login", json={"nome_usuario": logado["nome"], "senha": SENHA}).get_json()["token"]
     antigo = client.get_cookie(COOKIE_SESSAO).value
     assert client.post("/sair").status_code == 403  # without the CSRF token: refused
     assert client.get("/maquinas").status_code == 200
@@ -147,7 +148,19 @@ def test_sair_revoga_a_sessao_e_o_cookie_antigo_nao_abre_mais_nada(client, logad
     resposta = client.post("/sair", data={"csrf_token": csrf_da_pagina(client, "/maquinas")})
     assert resposta.status_code == 303 and caminho(resposta) == "/entrar"
     client.set_cookie(COOKIE_SESSAO, antigo)
-    assert caminho(client.get("/maquinas")) == "/entrar"
+    volta = client.get("/maquinas")
+    assert caminho(volta) == "/entrar" and "aviso=sessao-encerrada" in volta.headers["Location"]
+    assert "Sua sessão foi encerrada" in client.get(volta.headers["Location"]).get_data(as_text=True)
+    assert client.get("/api/machines", headers={"Authorization": f"Bearer {celular}"}).status_code == 200
+
+
+def test_sair_de_todos_pela_conta_encerra_tambem_o_celular(client, logado):
+    celular = client.post("/api/auth/login", json={"nome_usuario": logado["nome"], "senha": SENHA}).get_json()["token"]
+    assert client.post("/sair-de-todos").status_code == 403  # without the CSRF token: refused
+    resposta = client.post("/sair-de-todos", data={"csrf_token": csrf_da_pagina(client, "/conta")})
+    assert resposta.status_code == 303 and "aviso=saiu-de-todos" in resposta.headers["Location"]
+    assert "Você saiu de todos os dispositivos." in client.get(resposta.headers["Location"]).get_data(as_text=True)
+    assert client.get("/api/machines", headers={"Authorization": f"Bearer {celular}"}).status_code == 401
 
 
 def test_pagina_da_maquina_de_outro_usuario_ou_inexistente_da_404(client, atores, logado):
@@ -549,9 +562,10 @@ def test_trocar_senha_pela_pagina_encerra_a_sessao_e_a_nova_senha_entra(client, 
     assert entrar(client, logado["nome"], senha="nova-senha-456").status_code == 303
 
 
-def test_conta_tem_o_botao_de_sair_que_revoga_a_sessao(client, logado):
+def test_conta_tem_o_botao_de_sair_de_todos_os_dispositivos(client, logado):
     html = client.get("/conta").get_data(as_text=True)
-    assert re.search(r'<form method="post" action="/sair" id="form-sair-conta">', html)
+    assert re.search(r'<form method="post" action="/sair-de-todos" id="form-sair-conta">', html)
+    assert "Sair de todos os dispositivos" in html
 
 
 # ---- admin: QR labels ------------------------------------------------------------------

@@ -1,4 +1,5 @@
 // Tiny fetch wrapper for the DataButcher API: same-origin cookie + CSRF header, error envelope → ErroApi.
+import { avisarSessaoEncerrada } from "./sessao.js";
 import { texto } from "./ui.js";
 
 export class ErroApi extends Error {
@@ -35,11 +36,7 @@ export async function api(metodo, url, corpo) {
   if (resposta.ok) {
     return dados || {};
   }
-  if (resposta.status === 401) {
-    // Session expired or revoked elsewhere: back to the login page, then here again.
-    const aqui = window.location.pathname + window.location.search;
-    window.location.assign("/entrar?proximo=" + encodeURIComponent(aqui));
-  }
+  if (resposta.status === 401) avisarSessaoEncerrada(); // revoked elsewhere or expired: say so, offer the way back
   const mensagem = (dados && dados.message) || texto("erro_status", resposta.status);
   throw new ErroApi(mensagem, resposta.status, dados && dados.campo);
 }

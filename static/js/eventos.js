@@ -2,6 +2,7 @@
 // when EventSource is missing or keeps failing. `aoReceber({maquinas, removidas, completo})`.
 // With `maquinaId` only that machine is followed (the machine page).
 import { api } from "./api.js";
+import { avisarSessaoEncerrada } from "./sessao.js";
 import { repetirEnquantoVisivel, texto } from "./ui.js";
 
 const FALHAS_ATE_DESISTIR = 3;
@@ -40,7 +41,8 @@ export function acompanharMaquinas({ aoReceber, aoEstado, maquinaId = null }) {
   });
   fonte.addEventListener("sessao", () => {
     fonte.close();
-    consultar(); // the API answers 401 and api() takes the user to the login page
+    avisarSessaoEncerrada();
+    aoEstado(texto("sessao_encerrada_outro"), "erro", "encerrado");
   });
   fonte.addEventListener("error", () => {
     falhas += 1;
