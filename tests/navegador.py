@@ -15,9 +15,26 @@ from app import create_app
 from conftest import CONFIG_TESTE
 from servidores import exigir_programa
 
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"  # tests/vendor/README.md
 ARGS_CHROMIUM = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 TELEFONE = {"width": 390, "height": 844}
+
+
+def verificar_acessibilidade(pagina, onde=""):
+    """Run axe-core on the page as it is now; fail on any serious or critical finding, named with its nodes.
+
+    The script goes in through the DevTools protocol (page.evaluate), not a <script> tag, so the page's
+    CSP stays as strict as in production.
+    """
+    if not pagina.evaluate("() => Boolean(window.axe)"):
+        pagina.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
+    achados = pagina.evaluate("""async () => {
+        const r = await window.axe.run(document, {resultTypes: ["violations"]});
+        return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) =>
+            `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+    }""")
+    assert achados == [], f"axe-core em {onde or pagina.url}:\n" + "\n".join(achados)
 
 
 class ServidorVivo:

@@ -20,7 +20,7 @@ from MongoDB.gerencia_BD import agora_utc
 from nucleo import etiquetas, leituras, validacao
 from nucleo import maquinas as casos_maquinas
 from rotas.openapi import especificacao
-from navegador import ARGS_CHROMIUM, TELEFONE, capturas, servidor_vivo, chromium, pagina  # noqa: F401 (fixtures)
+from navegador import ARGS_CHROMIUM, TELEFONE, capturas, servidor_vivo, chromium, pagina, verificar_acessibilidade  # noqa: F401,E501
 
 pytestmark = [pytest.mark.navegador, pytest.mark.mosquitto, pytest.mark.embutido]
 ESPERA_MS = 15_000
@@ -340,9 +340,69 @@ def test_sair_de_todos_num_celular_avisa_o_painel_aberto_no_computador(servidor_
         celular.close()
 
 
+def test_formularios_explicam_o_erro_em_portugues_pelo_app_e_nao_pelo_navegador(servidor_vivo, pagina):
+    usuario = _operador(servidor_vivo, "caio", "senha-do-caio1")
+    maquina = _maquina_de(servidor_vivo, usuario, "Prensa 4")
+    pagina.goto(f"{servidor_vivo.url}/entrar")
+    pagina.click("button[type=submit]")
+    assert pagina.url == f"{servidor_vivo.url}/entrar"  # nothing was sent
+    assert pagina.text_content("#erro-nome_usuario") == "Preencha este campo."
+    assert pagina.get_attribute("#nome_usuario", "aria-invalid") == "true"
+    assert "erro-nome_usuario" in pagina.get_attribute("#nome_usuario", "aria-describedby")
+    assert pagina.evaluate("() => document.activeElement.id") == "nome_usuario"
+    _entrar(pagina, servidor_vivo, usuario)
+    pagina.goto(f"{servidor_vivo.url}/maquinas/{maquina['id']}")
+    pagina.fill("#partida-voltagem", "9999")
+    pagina.click("#botao-partida")
+    assert pagina.text_content("#erro-partida-voltagem") == "O máximo é 380."
+    assert servidor_vivo.servicos.comandos.listar(maquina["id"], usuario["id"], 5) == []
+    pagina.fill("#partida-voltagem", "380")
+    pagina.click("#botao-partida")
+    assert pagina.is_hidden("#erro-partida-voltagem")
+    assert pagina.get_attribute("#partida-voltagem", "aria-invalid") is None
+    assert pagina.erros == [] or all("409" in erro for erro in pagina.erros)  # offline: the API refuses, in words
+
+
 def test_swagger_ui_mostra_todas_as_operacoes_da_api_sem_erro_de_csp(servidor_vivo, pagina):
     pagina.goto(f"{servidor_vivo.url}/api/docs")
     operacoes = pagina.locator(".opblock")
     operacoes.first.wait_for(timeout=ESPERA_MS)
     assert operacoes.count() == sum(len(metodos) for metodos in especificacao()["paths"].values())
     assert pagina.erros == []
+
+
+@pytest.mark.parametrize("tela", [{"width": 360, "height": 740}, {"width": 1440, "height": 900}], ids=["360", "1440"])
+def test_toda_pagina_passa_no_axe_core_sem_achado_serio_ou_critico(servidor_vivo, chromium, tela):
+    servidor = servidor_vivo
+    usuario = _operador(servidor, f"axe{tela['width']}", "senha-do-axe1")
+    servidor.servicos.usuarios.definir_papel(usuario["nome"], "admin")
+    quente = _maquina_de(servidor, usuario, "Moedor quente", timeout_s=600)
+    _maquina_de(servidor, usuario, "Serra parada")
+    aplicar_estado_agora(servidor.servicos, quente["id"], "iniciada")
+    _aquecer(servidor, quente, 95.0)
+    contexto = chromium.new_context(viewport=tela, locale="pt-BR", timezone_id="America/Sao_Paulo")
+    try:
+        pagina = contexto.new_page()
+        for caminho in ("/entrar", "/cadastrar"):
+            pagina.goto(f"{servidor.url}{caminho}")
+            verificar_acessibilidade(pagina)
+        _entrar(pagina, servidor, usuario)
+        pagina.wait_for_selector("#estado-atualizacao[data-modo=ao-vivo]", timeout=ESPERA_MS)
+        verificar_acessibilidade(pagina, "painel com alarme")
+        pagina.click("#contadores [data-severidade=alta]")
+        verificar_acessibilidade(pagina, "painel filtrado")
+        pagina.goto(f"{servidor.url}/maquinas/{quente['id']}")
+        pagina.wait_for_selector("#lista-alarmes-maquina .form-reconhecer", timeout=ESPERA_MS)
+        pagina.wait_for_function("() => document.querySelector('#grafico-temperatura').dataset.pontos !== undefined",
+                                 timeout=ESPERA_MS)
+        verificar_acessibilidade(pagina, "página da máquina com alarme")
+        pagina.fill("#regra-maximo", "90")
+        pagina.wait_for_function("() => document.querySelector('#previa-resultado').dataset.alarmes24h !== undefined",
+                                 timeout=ESPERA_MS)
+        verificar_acessibilidade(pagina, "editor de regras com prévia")
+        for caminho in ("/alarmes", "/conta", "/maquinas/adicionar", "/admin/etiquetas"):
+            pagina.goto(f"{servidor.url}{caminho}")
+            pagina.wait_for_load_state("networkidle")
+            verificar_acessibilidade(pagina)
+    finally:
+        contexto.close()

@@ -56,9 +56,11 @@ def test_jwt_assinado_com_a_chave_de_desenvolvimento_nao_entra_em_producao(tmp_p
     cfg = ler_configuracao(producao(tmp_path, SECRET_KEY=CHAVE_FORTE, JWT_SECRET_KEY=OUTRA_CHAVE_FORTE))
     app = create_app(dict(cfg, **CONFIG_TESTE), mongo_client=mongomock.MongoClient(tz_aware=True))
     try:
-        usuario = app.extensions["databutcher"].usuarios.criar("ana", "senha-forte-123", "Frigo", "ana@x.com")
-        carga = {"sub": usuario["id"], "nome_usuario": "ana", "ver": 0,
-                 "exp": datetime.now(timezone.utc) + timedelta(hours=1)}
+        servicos = app.extensions["databutcher"]
+        usuario = servicos.usuarios.criar("ana", "senha-forte-123", "Frigo", "ana@x.com")
+        expira = datetime.now(timezone.utc) + timedelta(hours=1)
+        sessao = servicos.sessoes.abrir(usuario["id"], datetime.now(timezone.utc), expira)
+        carga = {"sub": usuario["id"], "nome_usuario": "ana", "ver": 0, "sid": sessao, "exp": expira}
         client = app.test_client()
         forjado = jwt.encode(carga, chave_dev, algorithm="HS256")
         assert_envelope(client.get("/api/auth/me", headers={"Authorization": f"Bearer {forjado}"}), 401)

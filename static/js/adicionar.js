@@ -34,7 +34,6 @@ function aoLerQr(texto) {
 
 async function enviar(evento) {
   evento.preventDefault();
-  if (!formulario.reportValidity()) return;
   const botao = formulario.querySelector("button[type=submit]");
   botao.disabled = true;
   mostrarMensagem(mensagem, texto("associando"), "info");

@@ -127,7 +127,6 @@ async function enviarComando(acao, corpo) {
 
 formPartida.addEventListener("submit", (evento) => {
   evento.preventDefault();
-  if (!formPartida.reportValidity()) return;
   const corpo = {};
   ["voltagem", "velocidade", "temperatura"].forEach((campo) => {
     corpo[campo] = Number(formPartida.elements[campo].value);
@@ -173,7 +172,6 @@ descricao.addEventListener("input", () => {
 
 formRegistro.addEventListener("submit", async (evento) => {
   evento.preventDefault();
-  if (!formRegistro.reportValidity()) return;
   try {
     const resposta = await api("POST", "/api/manual-log", { maquina_id: painel.dataset.maquinaId, descricao: descricao.value });
     mostrarMensagem(mensagemRegistro, resposta.message, "sucesso");

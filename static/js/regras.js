@@ -199,7 +199,6 @@ formAjustes.addEventListener("submit", async (evento) => {
   evento.preventDefault();
   const mensagem = document.getElementById("mensagem-ajustes");
   formAjustes.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
-  if (!formAjustes.reportValidity()) return;
   try {
     await api("PATCH", `/api/machines/${maquinaId}`, {
       timeout_s: Number(formAjustes.elements.timeout_s.value), classe_vibracao: formAjustes.elements.classe_vibracao.value,
