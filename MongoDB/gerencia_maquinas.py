@@ -85,6 +85,8 @@ class GerenciaMaquinas:
             "intervalo_s": doc.get("intervalo_s"),
             "sem_dados_recentes": self.sem_dados_recentes(doc, agora),
             "classe_vibracao": doc.get("classe_vibracao"),
+            "linha": doc.get("linha"),
+            "local": doc.get("local"),
         }
 
     def _limites(self, doc) -> dict:

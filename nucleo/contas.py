@@ -10,6 +10,9 @@ from .contrato import IDIOMAS
 
 PAPEIS = ("operador", "admin")
 TEMAS = ("claro", "escuro")
+# How the dashboard shows a plant, kept per user: cards or a compact list, grouped by nothing, line or place.
+VISOES_PAINEL = ("cartoes", "lista")
+AGRUPAMENTOS_PAINEL = ("nenhum", "linha", "local")
 NOME_USUARIO = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 SENHA_MINIMA = 8
@@ -69,7 +72,7 @@ def validar_fuso(valor) -> str:
 
 
 def salvar_preferencias(servicos, usuario, dados) -> dict:
-    """Time zone, language and theme of the pages; returns the preferences after the change."""
+    """Time zone, language, theme and the dashboard's view and grouping; returns the preferences after the change."""
     if not isinstance(dados, dict):
         raise DadosInvalidos("corpo_nao_objeto")
     novas = {}
@@ -79,5 +82,9 @@ def salvar_preferencias(servicos, usuario, dados) -> dict:
         novas["idioma"] = validacao.um_de(dados["idioma"], IDIOMAS, "idioma")
     if "tema" in dados:
         novas["tema"] = validacao.um_de(dados["tema"], TEMAS, "tema")
+    if "visao_painel" in dados:
+        novas["visao_painel"] = validacao.um_de(dados["visao_painel"], VISOES_PAINEL, "visao_painel")
+    if "agrupar_painel" in dados:
+        novas["agrupar_painel"] = validacao.um_de(dados["agrupar_painel"], AGRUPAMENTOS_PAINEL, "agrupar_painel")
     servicos.usuarios.salvar_preferencias(usuario["id"], novas)
     return {**usuario["preferencias"], **novas}

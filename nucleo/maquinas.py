@@ -140,11 +140,13 @@ def reivindicar(servicos, usuario_id, nome_maquina, codigo=None, segredo=None, l
 
 
 TIMEOUT_MINIMO_S, TIMEOUT_MAXIMO_S = 5, 86_400
-AJUSTES = ("nome_maquina", "timeout_s", "classe_vibracao")
+AJUSTES = ("nome_maquina", "timeout_s", "classe_vibracao", "linha", "local")
+GRUPO_MAXIMO = 60  # `linha` and `local`: how the dashboard groups a plant
 
 
 def ajustar(servicos, maquina_id, usuario_id, dados) -> dict:
-    """The owner's settings of a machine: its name, its own offline timeout, its vibration class (ISO 10816-3)."""
+    """The owner's settings of a machine: its name, its own offline timeout, its vibration class (ISO 10816-3),
+    and the production line and place the dashboard groups it by (`null` or "" clears them)."""
     if not isinstance(dados, dict):
         raise DadosInvalidos("corpo_nao_objeto")
     for campo in dados:
@@ -162,6 +164,9 @@ def ajustar(servicos, maquina_id, usuario_id, dados) -> dict:
         classe = dados["classe_vibracao"]
         campos["classe_vibracao"] = (None if classe is None else
                                      validacao.um_de(classe, servicos.motor_alarmes.zonas_por_classe, "classe_vibracao"))
+    for grupo in ("linha", "local"):
+        if grupo in dados:
+            campos[grupo] = None if dados[grupo] in (None, "") else validacao.texto(dados[grupo], grupo, GRUPO_MAXIMO)
     doc = servicos.maquinas.ajustar(maquina_id, usuario_id, campos)
     servicos.motor_alarmes.esquecer(maquina_id)
     return servicos.maquinas.publico(doc)

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from MongoDB.gerencia_agregados import PONTOS_MAXIMOS
 from MongoDB.gerencia_telemetria import LIMITE_MAXIMO
+from nucleo.contas import AGRUPAMENTOS_PAINEL, TEMAS, VISOES_PAINEL
 from nucleo.contrato import IDIOMAS, LIMITES_PARTIDA_PADRAO, LOTE_MAXIMO, SEVERIDADES
 from nucleo.validacao import ID_MAQUINA
 
@@ -113,7 +114,8 @@ def _caminhos():
         "/api/auth/preferences": {"put": _operacao(
             "Fuso horário, idioma e tema das páginas", USUARIO_ESCRITA,
             {200: _resposta("salvas", objeto({"preferencias": ref("schemas/Preferencias")}))}, CORPO + SESSAO_ESCRITA,
-            objeto({"fuso_horario": texto(1, 64), "idioma": {"enum": list(IDIOMAS)}, "tema": {"enum": ["claro", "escuro"]}}),
+            objeto({"fuso_horario": texto(1, 64), "idioma": {"enum": list(IDIOMAS)}, "tema": {"enum": list(TEMAS)},
+                    "visao_painel": {"enum": list(VISOES_PAINEL)}, "agrupar_painel": {"enum": list(AGRUPAMENTOS_PAINEL)}}),
             etiqueta="conta")},
         "/api/machines": {
             "post": _operacao(
@@ -128,12 +130,13 @@ def _caminhos():
         "/api/machines/{maquina_id}": {
             "get": _operacao("Uma máquina minha", USUARIO, {200: _resposta("a máquina", objeto({"maquina": ref("schemas/Maquina")}))},
                              SESSAO + (404,), parametros=[MAQUINA_ID], etiqueta="maquinas"),
-            "patch": _operacao("Ajustes do dono: nome, tempo até offline, classe de vibração", USUARIO_ESCRITA,
+            "patch": _operacao("Ajustes do dono: nome, tempo até offline, classe de vibração, linha e local", USUARIO_ESCRITA,
                                {200: _resposta("ajustada", objeto({"maquina": ref("schemas/Maquina")}))},
                                CORPO + SESSAO_ESCRITA + (404,),
                                objeto({"nome_maquina": texto(1, 80), "timeout_s": nulo_ou({"type": "integer", "minimum": 5,
                                                                                            "maximum": 86_400}),
-                                       "classe_vibracao": nulo_ou(texto())}, [], minimo=1), [MAQUINA_ID], "maquinas"),
+                                       "classe_vibracao": nulo_ou(texto()), "linha": nulo_ou(texto(0, 60)),
+                                       "local": nulo_ou(texto(0, 60))}, [], minimo=1), [MAQUINA_ID], "maquinas"),
             "delete": _operacao("Liberar a máquina (histórico e QR continuam válidos)", USUARIO_ESCRITA,
                                 {200: _resposta("liberada", _mensagem_e())}, SESSAO_ESCRITA + (404,),
                                 parametros=[MAQUINA_ID], etiqueta="maquinas")},

@@ -62,7 +62,8 @@ def _sensores(esquema_de):
 
 _NUMERO = {"type": "number"}
 _FAIXA_PARTIDA = lista_de(_NUMERO, 2, 2)
-PREFERENCIAS = objeto({"fuso_horario": texto(), "idioma": {"enum": list(IDIOMAS)}, "tema": texto()}, [])
+PREFERENCIAS = objeto({"fuso_horario": texto(), "idioma": {"enum": list(IDIOMAS)}, "tema": texto(),
+                       "visao_painel": texto(), "agrupar_painel": texto()}, [])
 REGISTRO = objeto({"registro_id": texto(), "descricao": texto(), "timestamp": DATA})
 
 ESQUEMAS = {
@@ -80,6 +81,7 @@ ESQUEMAS = {
         "limites": objeto({campo: _FAIXA_PARTIDA for campo in LIMITES_PARTIDA_PADRAO}, []),
         "timeout_s": {"type": "integer", "minimum": 1}, "intervalo_s": nulo_ou(_NUMERO),
         "sem_dados_recentes": {"type": "boolean"}, "classe_vibracao": nulo_ou(texto()),
+        "linha": nulo_ou(texto()), "local": nulo_ou(texto()),
         # The machine's open alarms (active, or cleared unacknowledged), most severe first; its worst active one.
         "alarmes": lista_de(objeto({
             "alarme_id": texto(), "tipo": texto(), "sensor": nulo_ou(texto()), "severidade": {"enum": list(SEVERIDADES)},

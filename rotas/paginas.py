@@ -131,8 +131,10 @@ def maquinas():
     """The live dashboard: the most severe alarm first, then the oldest (static/js/maquinas.js keeps it live)."""
     lista = painel.maquinas_do_usuario(servicos(), g.usuario["id"])
     contagem = {severidade: sum(1 for m in lista if m["severidade"] == severidade) for severidade in SEVERIDADES}
-    return render_template("maquinas.html", maquinas=lista, contagem=contagem,
-                           em_alarme=sum(contagem.values()))
+    linhas = sorted({m["linha"] for m in lista if m.get("linha")}, key=str.casefold)
+    return render_template("maquinas.html", maquinas=lista, contagem=contagem, em_alarme=sum(contagem.values()),
+                           linhas=linhas, visao=apresentacao.preferencia("visao_painel", "cartoes"),
+                           agrupar=apresentacao.preferencia("agrupar_painel", "nenhum"))
 
 
 @bp.get("/maquinas/adicionar")

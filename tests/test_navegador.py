@@ -363,6 +363,51 @@ def test_formularios_explicam_o_erro_em_portugues_pelo_app_e_nao_pelo_navegador(
     assert pagina.erros == [] or all("409" in erro for erro in pagina.erros)  # offline: the API refuses, in words
 
 
+def test_planta_de_24_maquinas_na_lista_compacta_procura_filtra_e_agrupa_por_linha(servidor_vivo, chromium, capturas):
+    servidor = servidor_vivo
+    usuario = _operador(servidor, "gil", "senha-do-gil1")
+    maquinas = []
+    for i in range(24):
+        maquina = _maquina_de(servidor, usuario, f"Máquina {i:02d}", timeout_s=600)
+        servidor.servicos.maquinas.ajustar(maquina["id"], usuario["id"], {"linha": f"Linha {i % 3 + 1}", "local": "Galpão"})
+        leituras.receber(servidor.servicos, maquina["id"], dict(LEITURA, temperatura=40.0 + i)).aguardar()
+        maquinas.append(maquina)
+    _aquecer(servidor, maquinas[17], 99.0)
+    contexto = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="pt-BR")
+    try:
+        pagina = contexto.new_page()
+        _entrar(pagina, servidor, usuario)
+        pagina.wait_for_selector("#estado-atualizacao[data-modo=ao-vivo]", timeout=ESPERA_MS)
+        pagina.click("[data-visao=lista]")
+        assert pagina.is_visible("#tabela-maquinas") and pagina.is_hidden("#lista-maquinas")
+        linhas = pagina.locator("#linhas-maquinas tr[data-maquina-id]")
+        assert linhas.count() == 24
+        # The whole plant on one desktop screen, the alarmed machine on top.
+        pagina.screenshot(path=str(capturas / "painel-lista-24.png"))
+        assert pagina.evaluate("() => document.querySelector('#linhas-maquinas tr:last-child').getBoundingClientRect().bottom") < 2 * 900
+        assert linhas.first.get_attribute("data-maquina-id") == maquinas[17]["id"]
+        assert "Alta Temperatura alta" in " ".join(linhas.first.inner_text().split())
+        pagina.fill("#busca-maquinas", "máquina 1")
+        pagina.wait_for_function("() => document.querySelector('#contagem-visiveis').textContent === 'Mostrando 10 de 24 máquinas.'")
+        pagina.fill("#busca-maquinas", "")
+        pagina.select_option("#agrupar-por", "linha")
+        titulos = pagina.locator("#linhas-maquinas tr.linha-grupo")
+        assert [titulos.nth(i).inner_text() for i in range(titulos.count())] == ["Linha 1 (8)", "Linha 2 (8)", "Linha 3 (8)"]
+        pagina.select_option("#filtro-situacao", "alarme")
+        assert pagina.locator("#linhas-maquinas tr[data-maquina-id]:visible").count() == 1
+        assert pagina.locator("#linhas-maquinas tr.linha-grupo:visible").count() == 1
+        pagina.screenshot(path=str(capturas / "painel-lista.png"), full_page=True)
+        verificar_acessibilidade(pagina, "painel em lista agrupada")
+        # The view and the grouping are the user's: they come back on the next visit.
+        pagina.reload()
+        assert pagina.get_attribute("[data-visao=lista]", "aria-pressed") == "true"
+        assert pagina.input_value("#agrupar-por") == "linha"
+        prefs = servidor.servicos.usuarios.buscar_por_id(usuario["id"])["preferencias"]
+        assert (prefs["visao_painel"], prefs["agrupar_painel"]) == ("lista", "linha")
+    finally:
+        contexto.close()
+
+
 def test_swagger_ui_mostra_todas_as_operacoes_da_api_sem_erro_de_csp(servidor_vivo, pagina):
     pagina.goto(f"{servidor_vivo.url}/api/docs")
     operacoes = pagina.locator(".opblock")

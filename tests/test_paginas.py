@@ -413,14 +413,14 @@ def paginas_com_tudo(atores, servicos, logado):
 
 
 EM_INGLES = {
-    "painel": ["My machines", "Add machine", "Scan the QR label", "Last message", "Log out", "Pairing secret"],
+    "painel": ["My machines", "Add machine", "Search", "Group by", "Compact list", "Last message", "Log out"],
     "maquina": ["Charts", "Commands", "Manual log", "Release machine…", "Start", "Between 220 and 380",
                 "Last command: Stop", "Sent, waiting for the machine", "Recent readings", "220.5 V", "1,500 rpm"],
     "conta": ["Preferences", "Time zone", "Language", "Change password", "Current password", "Log out of all devices"],
     "adicionar": ["Add machine", "Label recognised", "Machine name", "Use the camera", "Back to my machines"],
 }
 EM_PORTUGUES = {
-    "painel": ["Minhas máquinas", "Adicionar máquina", "Ler a etiqueta QR", "Última mensagem", "Sair"],
+    "painel": ["Minhas máquinas", "Adicionar máquina", "Procurar", "Agrupar por", "Lista compacta", "Última mensagem", "Sair"],
     "maquina": ["Gráficos", "Comandos", "Registro manual", "Liberar máquina…", "Dar partida", "Entre 220 e 380",
                 "Último comando: Parada", "Leituras recentes", "220,5 V", "1.500 rpm"],
     "conta": ["Preferências", "Fuso horário", "Idioma", "Trocar senha", "Senha atual", "Sair de todos os dispositivos"],
@@ -673,3 +673,25 @@ def test_pagina_de_alarmes_oferece_so_as_minhas_maquinas_no_filtro(client, atore
 def test_pagina_de_alarmes_exige_login(client):
     resposta = client.get("/alarmes")
     assert resposta.status_code == 302 and "/entrar" in resposta.headers["Location"]
+
+
+def test_painel_abre_na_visao_e_agrupamento_que_o_usuario_escolheu_e_oferece_as_linhas(client, atores, logado):
+    uma, outra = atores.maquina_de(logado, nome="Serra A"), atores.maquina_de(logado, nome="Serra B")
+    for maquina, linha in ((uma, "Linha 2"), (outra, "Linha 1")):
+        assert client.patch(f"/api/machines/{maquina['id']}", headers=logado["headers"],
+                            json={"linha": linha, "local": "Galpão Norte"}).status_code == 200
+    html = client.get("/maquinas").get_data(as_text=True)
+    assert re.search(r'id="lista-maquinas" class="grade grade--maquinas">', html)  # cards by default
+    assert re.search(r'id="tabela-maquinas"[^>]*hidden', html)
+    assert html.index('<option value="Linha 1">') < html.index('<option value="Linha 2">')
+    assert client.put("/api/auth/preferences", headers=logado["headers"],
+                      json={"visao_painel": "lista", "agrupar_painel": "linha"}).status_code == 200
+    html = client.get("/maquinas").get_data(as_text=True)
+    assert re.search(r'id="lista-maquinas" class="grade grade--maquinas" hidden', html)
+    assert 'data-visao="lista" aria-pressed="true"' in html and '<option value="linha" selected>' in html
+    linha = html[html.index(f'<tr data-maquina-id="{uma["id"]}"'):]
+    assert "Linha 2 · Galpão Norte" in linha[:linha.index("</tr>")]
+    assert assert_envelope(client.put("/api/auth/preferences", headers=logado["headers"],
+                                      json={"visao_painel": "mosaico"}), 400)["campo"] == "visao_painel"
+    assert assert_envelope(client.patch(f"/api/machines/{uma['id']}", headers=logado["headers"],
+                                        json={"linha": "x" * 61}), 400)["campo"] == "linha"

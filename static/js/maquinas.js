@@ -1,15 +1,21 @@
-// /maquinas: the live dashboard. Cards follow /api/eventos (or polling): the most severe alarm first, then the
-// oldest; counters per severity filter the cards; stale values are greyed with their age; "há X s" ticks
-// every second and each reading has a sparkline of the last 10 minutes.
+// /maquinas: the live dashboard, as cards or a compact list. Both follow /api/eventos (or polling): the most
+// severe alarm first, then the oldest; counters per severity, search and filters narrow them, grouping by
+// line or place splits them (static/js/painel_filtros.js); stale values are greyed with their age; "há X s"
+// ticks every second and each card's reading has a sparkline of the last 10 minutes.
 import { api } from "./api.js";
-import { SEVERIDADES, chaveDoPainel, compararChaves, itemAlarme, piorAtivo } from "./alarme_ui.js";
+import { SEVERIDADES, chaveDoPainel, compararChaves, itemAlarme, nomeDaSeveridade, nomeDoTipo, piorAtivo } from "./alarme_ui.js";
 import { acompanharMaquinas } from "./eventos.js";
+import { criarFiltros } from "./painel_filtros.js";
 import { desenharSparkline } from "./sparkline.js";
 import { GRANDEZAS, mostrarMensagem, preencherMaquina, tempoDesde, texto } from "./ui.js";
 
 const JANELA_MS = 10 * 60 * 1000;
 const lista = document.getElementById("lista-maquinas");
 const modelo = document.getElementById("modelo-cartao");
+const tabela = document.getElementById("tabela-maquinas");
+const linhasTabela = document.getElementById("linhas-maquinas");
+const modeloLinha = document.getElementById("modelo-linha");
+const contagemVisiveis = document.getElementById("contagem-visiveis");
 const semMaquinas = document.getElementById("sem-maquinas");
 const filtroVazio = document.getElementById("filtro-vazio");
 const estado = document.getElementById("estado-atualizacao");
@@ -19,6 +25,10 @@ const contadores = document.getElementById("contadores");
 // Per machine: the last view received and the sparkline points {grandeza: [{t, v}]}.
 const maquinas = new Map();
 let filtro = null; // the severity whose counter is pressed, or null
+const filtros = criarFiltros({
+  aoMudar: () => reordenar(),
+  aoSalvarPreferencia: (pedido) => pedido.catch((erro) => mostrarMensagem(estado, erro.message, "erro")),
+});
 
 function corDe(severidade) {
   const estilo = getComputedStyle(document.documentElement);
@@ -85,6 +95,42 @@ async function carregarSerie(maquinaId, registro) {
   });
 }
 
+function preencherLinha(linha, maquina) {
+  preencherMaquina(linha, maquina);
+  const pior = piorAtivo(maquina);
+  linha.dataset.severidade = pior ? pior.severidade : "";
+  linha.dataset.obsoleto = String(Boolean(maquina.ultima_leitura && (maquina.sem_dados_recentes || !maquina.online)));
+  const celula = linha.querySelector('[data-campo="alarme_principal"]');
+  const ativos = (maquina.alarmes || []).filter((a) => a.estado === "ativo");
+  if (pior) {
+    const rotulo = document.createElement("span");
+    rotulo.className = `alarme alarme--${pior.severidade}`;
+    const forte = document.createElement("strong");
+    forte.textContent = nomeDaSeveridade(pior.severidade);
+    rotulo.append(forte, ` ${nomeDoTipo(pior.tipo)}`);
+    const partes = [rotulo];
+    if (ativos.length > 1) partes.push(Object.assign(document.createElement("span"), { className: "discreto", textContent: ` +${ativos.length - 1}` }));
+    celula.replaceChildren(...partes);
+  } else if (maquina.sem_dados_recentes) {
+    celula.replaceChildren(Object.assign(document.createElement("span"), { className: "aviso-sem-dados", textContent: texto("sem_dados_recentes") }));
+  } else {
+    celula.textContent = "—";
+  }
+  linha.querySelector('[data-campo="zona"]').textContent = maquina.zona_vibracao || "";
+  linha.querySelector('[data-campo="zona"]').dataset.zona = maquina.zona_vibracao || "";
+  linha.querySelector('[data-campo="linha_local"]').textContent = [maquina.linha, maquina.local].filter(Boolean).join(" · ");
+}
+
+function atualizarLinha(maquina) {
+  let linha = linhasTabela.querySelector(`tr[data-maquina-id="${CSS.escape(maquina.id)}"]`);
+  if (!linha) {
+    linha = modeloLinha.content.querySelector("tr").cloneNode(true);
+    linha.dataset.maquinaId = maquina.id;
+    linhasTabela.append(linha);
+  }
+  preencherLinha(linha, maquina);
+}
+
 function atualizarCartao(maquina) {
   let registro = maquinas.get(maquina.id);
   let cartao = lista.querySelector(`[data-maquina-id="${CSS.escape(maquina.id)}"]`);
@@ -106,6 +152,7 @@ function atualizarCartao(maquina) {
   preencherFrescor(cartao, maquina);
   acrescentarLeitura(registro, maquina);
   desenharCartao(cartao, registro);
+  atualizarLinha(maquina);
 }
 
 function resumir(emAlarme) {
@@ -113,14 +160,94 @@ function resumir(emAlarme) {
   return emAlarme === 1 ? texto("resumo_alarmes_um") : texto("resumo_alarmes_varios", emAlarme);
 }
 
+// Put `itens` (in order) into `recipiente`, moving only what is out of place, so a focused link keeps its focus.
+function posicionar(recipiente, itens) {
+  itens.forEach((item, posicao) => {
+    if (recipiente.children[posicao] !== item) recipiente.insertBefore(item, recipiente.children[posicao] || null);
+  });
+  [...recipiente.children].slice(itens.length).forEach((sobra) => sobra.remove());
+}
+
+const titulos = { cartoes: new Map(), lista: new Map() };
+function tituloDoGrupo(visao, grupo) {
+  let titulo = titulos[visao].get(grupo);
+  if (!titulo) {
+    if (visao === "cartoes") {
+      titulo = Object.assign(document.createElement("h2"), { className: "grupo-titulo" });
+    } else {
+      titulo = document.createElement("tr");
+      titulo.className = "linha-grupo";
+      const celula = Object.assign(document.createElement("th"), { scope: "colgroup", colSpan: 4 + GRANDEZAS.length });
+      titulo.append(celula);
+    }
+    titulo.dataset.grupo = grupo;
+    titulos[visao].set(grupo, titulo);
+  }
+  return titulo;
+}
+
+function nomeDoGrupo(grupo) {
+  if (grupo) return grupo;
+  return texto(filtros.estado.agrupar === "linha" ? "sem_linha" : "sem_local");
+}
+
+
+let recebido = false; // until the first snapshot, the server's cards stay as rendered
+
 function reordenar() {
+  if (!recebido) return;
   const ordenados = [...maquinas.values()].map((r) => r.maquina)
     .sort((a, b) => compararChaves(chaveDoPainel(a), chaveDoPainel(b)));
-  // Move only what is out of place, so a focused link keeps its focus.
-  ordenados.forEach((maquina, posicao) => {
-    const cartao = lista.querySelector(`[data-maquina-id="${CSS.escape(maquina.id)}"]`);
-    if (lista.children[posicao] !== cartao) lista.insertBefore(cartao, lista.children[posicao] || null);
+  contar(ordenados);
+  filtros.atualizarLinhas(ordenados);
+  // Groups in name order, the machines without one last; inside each, dashboard order.
+  const grupos = new Map();
+  ordenados.forEach((maquina) => {
+    const grupo = filtros.grupoDe(maquina);
+    if (!grupos.has(grupo)) grupos.set(grupo, []);
+    grupos.get(grupo).push(maquina);
   });
+  const nomes = [...grupos.keys()].sort((a, b) => (a === "") - (b === "") || a.localeCompare(b));
+  const cartoes = [];
+  const linhas = [];
+  let visiveis = 0;
+  nomes.forEach((grupo) => {
+    const membros = grupos.get(grupo);
+    const combinam = membros.filter(filtros.combina);
+    visiveis += combinam.length;
+    if (filtros.estado.agrupar !== "nenhum") {
+      const rotulo = `${nomeDoGrupo(grupo)} (${combinam.length})`;
+      [tituloDoGrupo("cartoes", grupo), tituloDoGrupo("lista", grupo)].forEach((titulo) => {
+        const alvo = titulo.tagName === "TR" ? titulo.firstChild : titulo;
+        if (alvo.textContent !== rotulo) alvo.textContent = rotulo;
+        titulo.hidden = combinam.length === 0;
+      });
+      cartoes.push(titulos.cartoes.get(grupo));
+      linhas.push(titulos.lista.get(grupo));
+    }
+    membros.forEach((maquina) => {
+      const seletor = `[data-maquina-id="${CSS.escape(maquina.id)}"]`;
+      const cartao = lista.querySelector(seletor);
+      const linha = linhasTabela.querySelector(seletor);
+      const mostrar = combinam.includes(maquina);
+      cartao.hidden = !mostrar;
+      linha.hidden = !mostrar;
+      cartoes.push(cartao);
+      linhas.push(linha);
+    });
+  });
+  posicionar(lista, cartoes);
+  posicionar(linhasTabela, linhas);
+  lista.hidden = filtros.estado.visao !== "cartoes";
+  tabela.hidden = filtros.estado.visao !== "lista";
+  semMaquinas.hidden = ordenados.length > 0;
+  filtroVazio.hidden = ordenados.length === 0 || visiveis > 0;
+  const contagem = ordenados.length ? texto("mostrando_n_de_m", visiveis, ordenados.length) : "";
+  if (contagemVisiveis.textContent !== contagem) contagemVisiveis.textContent = contagem;
+}
+
+// The counters and the summary count every machine, whatever the filters show.
+function contar(ordenados) {
   const contagem = Object.fromEntries(SEVERIDADES.map((s) => [s, 0]));
   ordenados.forEach((maquina) => {
     const pior = piorAtivo(maquina);
@@ -134,17 +261,6 @@ function reordenar() {
   const emAlarme = Object.values(contagem).reduce((a, b) => a + b, 0);
   resumo.dataset.emAlarme = String(emAlarme);
   if (resumo.textContent !== resumir(emAlarme)) resumo.textContent = resumir(emAlarme);
-  semMaquinas.hidden = ordenados.length > 0;
-  filtrar();
-}
-
-function filtrar() {
-  let visiveis = 0;
-  lista.querySelectorAll("[data-maquina-id]").forEach((cartao) => {
-    cartao.hidden = filtro !== null && cartao.dataset.severidade !== filtro;
-    if (!cartao.hidden) visiveis += 1;
-  });
-  filtroVazio.hidden = filtro === null || visiveis > 0;
 }
 
 contadores.addEventListener("click", (evento) => {
@@ -154,24 +270,26 @@ contadores.addEventListener("click", (evento) => {
   contadores.querySelectorAll("[data-severidade]").forEach((b) => {
     b.setAttribute("aria-pressed", String(b.dataset.severidade === filtro));
   });
-  filtrar();
+  filtros.filtrarSeveridade(filtro);
 });
 
 function receber({ maquinas: novas, removidas, completo }) {
+  recebido = true;
   novas.forEach(atualizarCartao);
   const presentes = new Set(novas.map((m) => m.id));
   const sairam = completo ? [...maquinas.keys()].filter((id) => !presentes.has(id)) : removidas || [];
   sairam.forEach((id) => {
     maquinas.delete(id);
-    const cartao = lista.querySelector(`[data-maquina-id="${CSS.escape(id)}"]`);
-    if (cartao) cartao.remove();
+    document.querySelectorAll(`[data-maquina-id="${CSS.escape(id)}"]`).forEach((el) => el.remove());
   });
   reordenar();
 }
 
 // "há X s" ticks on its own; a card whose machine went silent changes only when the server says so.
 setInterval(() => {
-  lista.querySelectorAll("time[data-tique]").forEach((el) => { el.textContent = tempoDesde(el.dateTime); });
+  document.querySelectorAll("#lista-maquinas time[data-tique], #linhas-maquinas time[data-tique]").forEach((el) => {
+    el.textContent = tempoDesde(el.dateTime);
+  });
 }, 1000);
 
 let redesenho = null;

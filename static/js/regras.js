@@ -1,7 +1,7 @@
 // The machine page's rules editor: the rules as a table, a form to add or change one (one rule per sensor),
 // a live preview of what the rule in the form would have done over the last 24 h and 7 d (from the stored
 // rollups, POST …/alarm-rules/preview), saving the list (PUT …/alarm-rules) or going back to the defaults,
-// and the machine's offline timeout and vibration class (PATCH /api/machines/<id>).
+// and the machine's offline timeout, vibration class, line and place (PATCH /api/machines/<id>).
 import { api } from "./api.js";
 import { nomeDaSeveridade } from "./alarme_ui.js";
 import { formatarLeitura, linha, mostrarMensagem, texto } from "./ui.js";
@@ -202,6 +202,7 @@ formAjustes.addEventListener("submit", async (evento) => {
   try {
     await api("PATCH", `/api/machines/${maquinaId}`, {
       timeout_s: Number(formAjustes.elements.timeout_s.value), classe_vibracao: formAjustes.elements.classe_vibracao.value,
+      linha: formAjustes.elements.linha.value.trim(), local: formAjustes.elements.local.value.trim(),
     });
     estado = await api("GET", `/api/machines/${maquinaId}/alarm-rules`);
     desenharTabela();
