@@ -102,10 +102,10 @@ def registrar_tarefas(app):
         atexit.register(retencao.parar)
     if servicos.bd.banco_embutido is not None:
         tarefas.append(TarefaPeriodica("vigia-banco-embutido", 0.5, servicos.bd.banco_embutido.reanimar))
-    if app.config["ALARMES_ATIVOS"]:
-        # Silent machines raise `offline` although no message arrives (nucleo/motor_alarmes.py).
-        tarefas.append(TarefaPeriodica("vigia-offline", app.config["VIGIA_INTERVALO_S"],
-                                       servicos.motor_alarmes.verificar_offline))
+    # Silent machines go offline although no message arrives: in the state history always, and as an alarm
+    # while ALARMES_ATIVOS (nucleo/motor_alarmes.py).
+    tarefas.append(TarefaPeriodica("vigia-offline", app.config["VIGIA_INTERVALO_S"],
+                                   servicos.motor_alarmes.verificar_offline))
     app.extensions["tarefas"] = tarefas
     if app.config["TAREFAS_PERIODICAS"]:  # off in tests that build many apps and call the jobs themselves
         for tarefa in tarefas:

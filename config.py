@@ -213,6 +213,8 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "RETENCAO_INTERVALO_S": _inteiro(ambiente, "RETENCAO_INTERVALO_S", 600),
         "COMMAND_TTL_SECONDS": _inteiro(ambiente, "COMMAND_TTL_SECONDS", 30),
         "TIMEZONE": _texto(ambiente, "TIMEZONE", FUSO_PADRAO),
+        # A stop (parada or desarmada) at least this long is a downtime the owner can give a reason (nucleo/paradas.py).
+        "PARADA_MINIMA_S": _inteiro(ambiente, "PARADA_MINIMA_S", 300),
         # Alarms: the engine (off only for benchmarks that measure ingest without it), the offline check,
         # and the vibration zone edges per machine class (JSON {"classe": [A, B, C]}; nucleo/contrato.py).
         "ALARMES_ATIVOS": _booleano(ambiente, "ALARMES_ATIVOS", True),

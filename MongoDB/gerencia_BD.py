@@ -37,6 +37,9 @@ ALARMES = "alarmes"
 ESTADOS_REGRA = "estados_regra"
 MODELOS = "modelos"
 SESSOES = "sessoes"
+ESTADOS_ABERTOS = "estados_abertos"
+INTERVALOS_ESTADO = "intervalos_estado"
+PARADAS = "paradas"
 
 
 def agora_utc() -> datetime:
@@ -112,6 +115,9 @@ class GerenciadorBD:
         self.db[ALARMES].create_index("chave_usuario")
         self.db[ALARMES].create_index("chave_maquina")
         self.db[ALARMES].create_index("aberto_usuario")
+        # State history: the open interval is found by `_id` (the machine id), closed ones by a range of
+        # `chave` ("<maquina_id>:<13-digit start ms>"); downtime labels by `_id $in` (gerencia_historico/_paradas.py).
+        self.db[INTERVALOS_ESTADO].create_index("chave")
 
     def aplicar_retencao(self, dias_brutos, dias_agregados):
         """MongoDB: TTL indexes, raw readings expiring sooner than rollups (a changed period is applied in

@@ -87,6 +87,7 @@ class GerenciaMaquinas:
             "classe_vibracao": doc.get("classe_vibracao"),
             "linha": doc.get("linha"),
             "local": doc.get("local"),
+            "desarme": doc.get("desarme") or None,
         }
 
     def _limites(self, doc) -> dict:
@@ -243,16 +244,23 @@ class GerenciaMaquinas:
         if not _confere(token, guardado[0]):
             raise TokenDispositivoInvalido()
 
-    def registrar_estado(self, maquina_id, estado, agora=None) -> bool:
-        """Apply a status message: iniciada/parada, or online/offline from the Last Will."""
+    def registrar_estado(self, maquina_id, estado, agora=None, status=None):
+        """Apply a status message: iniciada/parada/desarmada, or online/offline from the birth message and Last
+        Will. A trip keeps its reason and values (`desarme`); parameters the device reports become its
+        `configuracoes` (what it runs with, so the start form offers them). Returns the machine as it was
+        before (its `status`), or None for an unknown machine."""
         agora = agora or agora_utc()
+        status = status or {}
         if estado == "offline":
             campos = {"desconectada_em": carimbo(agora)}
         elif estado == "online":
             campos = {"last_heartbeat": carimbo(agora)}
         else:
-            campos = {"status": estado, "last_heartbeat": carimbo(agora)}
-        return self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": campos}).matched_count == 1
+            desarme = {campo: status.get(campo) for campo in ("motivo", "valor", "limite")} if estado == "desarmada" else {}
+            campos = {"status": estado, "last_heartbeat": carimbo(agora), "desarme": desarme}
+            campos |= {f"configuracoes.{campo}": valor for campo, valor in (status.get("parametros") or {}).items()}
+        return self.colecao.find_one_and_update({"_id": self._oid(maquina_id)}, {"$set": campos},
+                                                projection={"status": 1}, return_document=ReturnDocument.BEFORE)
 
     def registrar_atividade(self, maquina_id, agora, ultima_leitura=None, intervalo_s=None):
         """Heartbeat from telemetry, with the latest values for the dashboard and the usual interval
@@ -266,7 +274,7 @@ class GerenciaMaquinas:
 
     def listar_para_vigia(self) -> list:
         """Every machine with what the offline check needs (one query for the whole plant)."""
-        return list(self.colecao.find({}, {"last_heartbeat": 1, "desconectada_em": 1, "timeout_s": 1,
+        return list(self.colecao.find({}, {"last_heartbeat": 1, "desconectada_em": 1, "timeout_s": 1, "status": 1,
                                            "id_usuario": 1, "nome_maquina": 1, "fabricante": 1, "modelo": 1}))
 
     def ajustar(self, maquina_id, usuario_id, campos) -> dict:

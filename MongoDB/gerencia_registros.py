@@ -1,6 +1,12 @@
 """Manual maintenance log (`registros_manuais`), private to the owner who wrote it."""
+from bson import ObjectId
 
+from .erros import NaoEncontrado
 from .gerencia_BD import REGISTROS_MANUAIS, agora_utc
+
+
+class RegistroNaoEncontrado(NaoEncontrado):
+    chave = "registro_nao_encontrado"
 
 
 class GerenciaRegistros:
@@ -23,6 +29,13 @@ class GerenciaRegistros:
     def listar(self, maquina_id, usuario_id, limite=200) -> list:
         cursor = self.colecao.find({"maquina_id": maquina_id, "usuario_id": usuario_id}).sort([("timestamp", -1), ("_id", -1)]).limit(limite)
         return [self.publico(doc) for doc in cursor]
+
+    def e_do_usuario(self, registro_id, maquina_id, usuario_id) -> bool:
+        """Whether `registro_id` is an entry this user wrote about this machine."""
+        if not isinstance(registro_id, str) or not ObjectId.is_valid(registro_id):
+            return False
+        doc = self.colecao.find_one({"_id": ObjectId(registro_id)}, {"maquina_id": 1, "usuario_id": 1})
+        return doc is not None and doc["maquina_id"] == maquina_id and doc["usuario_id"] == usuario_id
 
     @staticmethod
     def publico(doc) -> dict:

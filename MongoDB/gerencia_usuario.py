@@ -103,6 +103,15 @@ class GerenciaUsuario:
         self.colecao.update_one({"_id": ObjectId(usuario_id)},
                                 {"$set": {f"preferencias.{chave}": valor for chave, valor in preferencias.items()}})
 
+    def ajustes_da_planta(self, usuario_id) -> dict:
+        """The owner's plant settings as stored: `turnos` and `motivos_parada` (None: never chosen)."""
+        doc = self.colecao.find_one({"_id": ObjectId(usuario_id)}, {"turnos": 1, "motivos_parada": 1}) or {}
+        return {"turnos": doc.get("turnos"), "motivos_parada": doc.get("motivos_parada")}
+
+    def salvar_ajuste_da_planta(self, usuario_id, campo, valor):
+        """Replace one plant setting (validated by nucleo/turnos.py or nucleo/paradas.py) whole."""
+        self.colecao.update_one({"_id": ObjectId(usuario_id)}, {"$set": {campo: valor}})
+
     def remover(self, nome_usuario) -> bool:
         """Delete a user and release their machines (the machines stay for the next owner)."""
         doc = self.colecao.find_one({"nome_usuario": nome_usuario})

@@ -37,11 +37,19 @@ static const char CHAVE_RPM[] = "rpm";
 static const char CHAVE_SEQ[] = "seq";
 static const char CHAVE_TS[] = "ts";
 
-// Status (publicado com retain).
+// Status (publicado com retain): estado, hora do dispositivo, parâmetros com que roda e, num
+// desarme, o motivo, o valor que desarmou e o limite que ele passou.
 static const char CHAVE_STATUS_ESTADO[] = "state";
+static const char CHAVE_STATUS_TS[] = "ts";
+static const char CHAVE_STATUS_PARAMETROS[] = "parametros";
+static const char CHAVE_MOTIVO[] = "motivo";
+static const char CHAVE_VALOR[] = "valor";
+static const char CHAVE_LIMITE[] = "limite";
 static const char ESTADO_INICIADA[] = "iniciada";
 static const char ESTADO_PARADA[] = "parada";
+static const char ESTADO_DESARMADA[] = "desarmada";
 static const char ESTADO_ONLINE[] = "online";
+static const char MOTIVO_TEMPERATURA[] = "temperatura_acima_do_limite";
 // Last Will: o broker publica isto em .../status se a conexão cair.
 static const char PAYLOAD_LWT[] = "{\"state\":\"offline\"}";
 
@@ -118,6 +126,10 @@ static char idCliente[48];
 static Parametros parametros = {VOLTAGEM_PADRAO, VELOCIDADE_PADRAO, TEMPERATURA_PADRAO};
 static Sensores sensores = {0.0f, 0.1f, TEMPERATURA_AMBIENTE, 0.0f};
 static bool emOperacao = false;
+// Desarme: a máquina parou sozinha e diz por quê em cada status até o próximo comando.
+static bool estaDesarmada = false;
+static float valorDesarme = 0.0f;
+static float limiteDesarme = 0.0f;
 static uint32_t seq = 0;
 static char ultimoIdComando[40] = "";
 
@@ -190,7 +202,22 @@ static void publicarStatus(const char* estado) {
   }
   JsonDocument doc;
   doc[CHAVE_STATUS_ESTADO] = estado;
-  char buffer[64];
+  // O servidor guarda o histórico na hora que o dispositivo diz (sem NTP, na hora em que recebe).
+  if (tempoSincronizado()) {
+    doc[CHAVE_STATUS_TS] = agoraEpochMs();
+  }
+  if (strcmp(estado, ESTADO_ONLINE) != 0) {
+    JsonObject params = doc[CHAVE_STATUS_PARAMETROS].to<JsonObject>();
+    params[PARAM_VOLTAGEM] = parametros.voltagem;
+    params[PARAM_VELOCIDADE] = parametros.velocidade;
+    params[PARAM_TEMPERATURA] = parametros.temperatura;
+  }
+  if (strcmp(estado, ESTADO_DESARMADA) == 0) {
+    doc[CHAVE_MOTIVO] = MOTIVO_TEMPERATURA;
+    doc[CHAVE_VALOR] = arredondar(valorDesarme, 1);
+    doc[CHAVE_LIMITE] = limiteDesarme;
+  }
+  char buffer[256];
   serializeJson(doc, buffer, sizeof(buffer));
   if (!mqtt.publish(topicoStatus, buffer, true)) {
     Serial.println(F("[mqtt] falha ao publicar status"));
@@ -198,7 +225,7 @@ static void publicarStatus(const char* estado) {
 }
 
 static void publicarEstadoOperacional() {
-  publicarStatus(emOperacao ? ESTADO_INICIADA : ESTADO_PARADA);
+  publicarStatus(estaDesarmada ? ESTADO_DESARMADA : (emOperacao ? ESTADO_INICIADA : ESTADO_PARADA));
   ultimoHeartbeat = millis();
 }
 
@@ -227,14 +254,27 @@ static void publicarTelemetria() {
 // Controle da máquina
 // ============================================================================
 
+// Um comando (start, stop, reset) define o estado e encerra um desarme.
 static void definirOperacao(bool ligada) {
-  bool mudou = (emOperacao != ligada);
+  bool mudou = (emOperacao != ligada) || estaDesarmada;
   emOperacao = ligada;
+  estaDesarmada = false;
   digitalWrite(PINO_LED_OPERACAO, ligada ? HIGH : LOW);
   if (mudou) {
     Serial.printf("[maquina] %s\n", ligada ? ESTADO_INICIADA : ESTADO_PARADA);
   }
-  // Publica sempre que um comando (ou o desarme) define o estado.
+  // Publica sempre que um comando define o estado.
+  publicarEstadoOperacional();
+}
+
+// Desarme por sobretemperatura: para sozinha e guarda o valor e o limite para o status.
+static void desarmar(float valor, float limite) {
+  emOperacao = false;
+  estaDesarmada = true;
+  valorDesarme = valor;
+  limiteDesarme = limite;
+  digitalWrite(PINO_LED_OPERACAO, LOW);
+  Serial.printf("[maquina] %s: temperatura %.1f acima do limite %.1f\n", ESTADO_DESARMADA, valor, limite);
   publicarEstadoOperacional();
 }
 
@@ -366,11 +406,9 @@ static void atualizarSensores(float dt) {
   if (sensores.tensao < 0.0f) sensores.tensao = 0.0f;
   if (sensores.vibracao < 0.0f) sensores.vibracao = 0.0f;
 
-  // Desarme por sobretemperatura: a máquina para sozinha.
+  // Desarme por sobretemperatura: a máquina para sozinha e diz por quê.
   if (emOperacao && sensores.temperatura > parametros.temperatura) {
-    Serial.printf("[maquina] temperatura %.1f acima do limite %.1f: parando\n",
-                  sensores.temperatura, parametros.temperatura);
-    definirOperacao(false);
+    desarmar(sensores.temperatura, parametros.temperatura);
   }
 }
 

@@ -1,6 +1,7 @@
 """The topics and payloads devices and the server exchange (README, "MQTT"); no broker, no Flask.
 
-    databutcher/<maquina_id>/status      device → server  {"state": "iniciada"|"parada"|"online"|"offline"}
+    databutcher/<maquina_id>/status      device → server  {"state": "iniciada"|"parada"|"desarmada"|"online"|"offline",
+                                                          "ts"?, "motivo"?, "valor"?, "limite"?, "parametros"?}
     databutcher/<maquina_id>/telemetria  device → server  a reading (as in POST /api/sensor-data) or a list
     databutcher/<maquina_id>/comandos    server → device  {"comando", "id", "expira_em", "parametros"?}
 """

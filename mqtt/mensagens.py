@@ -10,10 +10,11 @@ message once `ao_concluir` reports it stored; with None there is nothing to wait
 import logging
 
 from MongoDB.erros import DadosInvalidos
+from MongoDB.gerencia_BD import agora_utc
 from nucleo import leituras
-from nucleo.contrato import ESTADOS_ACEITOS
 from nucleo.gravador import FilaCheia
 from nucleo.validacao import maquina_id as validar_maquina_id
+from nucleo.validacao import validar_estado
 
 from .contrato import ler_payload, ler_topico
 
@@ -51,14 +52,15 @@ def processar_mensagem(topico_recebido, payload, servicos, ao_concluir=None):
 
 
 def _processar_estado(servicos, maquina_id, dados, topico_recebido, ao_concluir):
-    estado = dados.get("state") if isinstance(dados, dict) else None
-    if not isinstance(estado, str) or estado not in ESTADOS_ACEITOS:
-        # Only plain values are shown: repr() of a list nested hundreds deep overflows the stack.
-        detalhe = repr(estado)[:40] if isinstance(estado, (str, int, float, type(None))) else type(estado).__name__
-        return _descartar(servicos.contadores, "estado", topico_recebido, detalhe)
-    pedido = leituras.receber_estado(servicos, maquina_id, estado, ao_concluir)
+    recebido_em = agora_utc()
+    try:
+        status = validar_estado(dados, recebido_em)
+    except DadosInvalidos as erro:
+        # Only the key and field are shown: repr() of a list nested hundreds deep overflows the stack.
+        return _descartar(servicos.contadores, "estado", topico_recebido, f"{erro.campo}: {erro.chave}")
+    pedido = leituras.receber_estado(servicos, maquina_id, status, ao_concluir, recebido_em)
     servicos.contadores.contar("estados")
-    return f"estado:{estado}", pedido
+    return f"estado:{status['estado']}", pedido
 
 
 def _processar_telemetria(servicos, maquina_id, dados, topico_recebido, ao_concluir):

@@ -18,9 +18,17 @@ LIMITES_SENSORES = {sensor: info["limites"] for sensor, info in SENSORES_INFO.it
 UNIDADES_SENSORES = {sensor: info["unidade"] for sensor, info in SENSORES_INFO.items()}
 
 # Operating states a device reports, and the connection states of its Last Will / birth message.
-ESTADOS_OPERACAO = ("iniciada", "parada")
+# `desarmada` is a stop the machine made itself (a trip), reported with its `motivo`, `valor` and `limite`.
+ESTADOS_OPERACAO = ("iniciada", "parada", "desarmada")
 ESTADOS_CONEXAO = ("online", "offline")
 ESTADOS_ACEITOS = ESTADOS_OPERACAO + ESTADOS_CONEXAO
+# The states a machine is stopped in: downtime (offline is not: nobody knows whether it ran).
+ESTADOS_PARADA = ("parada", "desarmada")
+# What a status payload may carry: {"state", "ts"?, "motivo"?, "valor"?, "limite"?, "parametros"?}.
+CHAVES_STATUS = ("state", "ts", "motivo", "valor", "limite", "parametros")
+# Trip reasons the firmware and the simulator report, each with the sensor whose unit `valor`/`limite` are in.
+# Devices may report others (a lower-case word of up to 64 letters, digits and '_'): they are stored as sent.
+MOTIVOS_DESARME = {"temperatura_acima_do_limite": "temperatura"}
 
 # Commands and the machine state that proves the device carried one out.
 ESTADO_ESPERADO = {"start": "iniciada", "stop": "parada", "reset": "parada"}
@@ -39,6 +47,12 @@ CONFIGURACAO_RESET = {"voltagem": 220, "velocidade": 500, "temperatura": 20}
 # One batch rule on every path (HTTP and MQTT): 1 to LOTE_MAXIMO readings, each judged on its own.
 LOTE_MAXIMO = 100
 MAXIMO_SEQUENCIA = 2**32 - 1
+
+# Shifts and downtime reasons an owner starts with (each owner edits theirs: /api/auth/shifts, /downtime-reasons).
+# Times are wall-clock times in the operator's zone; a shift whose end is not after its start crosses midnight.
+TURNOS_PADRAO = [{"nome": "A", "inicio": "06:00", "fim": "14:00"}, {"nome": "B", "inicio": "14:00", "fim": "22:00"},
+                 {"nome": "C", "inicio": "22:00", "fim": "06:00"}]
+MOTIVOS_PARADA_PADRAO = ["manutenção", "setup", "falta de material", "quebra", "troca de turno", "outro"]
 
 # The zone pages use when neither the user nor TIMEZONE chose one.
 FUSO_PADRAO = "America/Sao_Paulo"

@@ -5,7 +5,8 @@ group commit, concurrent requests share one `insert_many`) or give it a callback
 acknowledges the message to the broker only then). The writer drops requests of unknown machines
 (resolved here, so the MQTT thread never queries), keeps the rollups and writes each machine's
 "last activity" at most once per interval. It knows the managers it writes to and one callback
-for status messages, nothing above them.
+for what a batch says about the machines' states (status messages, and when each machine's stored
+readings were taken), nothing above them.
 
 Nothing is dropped silently: a full queue is refused to the producer; while the database is
 unreachable the batch is kept and retried (MQTT messages stay unacknowledged, so the broker keeps
@@ -39,7 +40,7 @@ class BancoIndisponivel(Indisponivel):
 
 
 class Pedido:
-    """Validated readings of one machine (or one status message), queued together.
+    """Validated readings of one machine (or one status message, `estado` with its `detalhes`), queued together.
 
     `aguardar()` blocks until the writer is done with it and returns one (id, duplicada) per
     reading; `ao_concluir(pedido)` is called by the writer thread instead, for callers that must
@@ -47,12 +48,12 @@ class Pedido:
     `desconhecida` when the machine does not exist (nothing stored, nothing to retry).
     """
 
-    __slots__ = ("maquina_id", "leituras", "estado", "recebido_em", "ao_concluir", "resultados", "erro",
+    __slots__ = ("maquina_id", "leituras", "estado", "detalhes", "recebido_em", "ao_concluir", "resultados", "erro",
                  "desconhecida", "_feito")
 
-    def __init__(self, maquina_id, recebido_em, leituras=(), estado=None, ao_concluir=None):
+    def __init__(self, maquina_id, recebido_em, leituras=(), estado=None, ao_concluir=None, detalhes=None):
         self.maquina_id, self.recebido_em = maquina_id, recebido_em
-        self.leituras, self.estado = list(leituras), estado
+        self.leituras, self.estado, self.detalhes = list(leituras), estado, detalhes
         self.ao_concluir = ao_concluir
         self.resultados, self.erro, self.desconhecida = None, None, False
         self._feito = threading.Event()
@@ -74,14 +75,15 @@ class Pedido:
 
 
 class Gravador:
-    """One writer thread over `telemetria`, `agregados` and `maquinas`; `aplicar_estado(id, estado, momento)`
-    is called for status messages, in queue order with the readings."""
+    """One writer thread over `telemetria`, `agregados` and `maquinas`; once per stored batch,
+    `aplicar_estados(estados, leituras)` gets its status messages [(maquina_id, recebido_em, status)] in queue
+    order and {maquina_id: [times of its stored readings]} (nucleo/estados.py)."""
 
-    def __init__(self, telemetria, agregados, maquinas, aplicar_estado, capacidade=50_000, lote_maximo=500,
+    def __init__(self, telemetria, agregados, maquinas, aplicar_estados, capacidade=50_000, lote_maximo=500,
                  intervalo_atividade_s=5.0, intervalo_agregados_s=10.0, contadores=None, relogio=time.monotonic,
                  avaliador=None):
         self.telemetria, self.agregados, self.maquinas = telemetria, agregados, maquinas
-        self.aplicar_estado = aplicar_estado
+        self.aplicar_estados = aplicar_estados
         # Judges what was just stored (the alarm engine): `avaliar(guardadas, falaram)`, `descarregar(forcar)`.
         self.avaliador = avaliador
         self.fila = queue.Queue(maxsize=capacidade)
@@ -215,9 +217,11 @@ class Gravador:
             self._atividade_pendente[maquina_id] = (recebido_em, ultima, self._intervalo(maquina_id, ultima["timestamp"]))
         self._contar("gravadas", len(guardadas))
         self._contar("duplicadas", len(itens) - len(guardadas))
-        for pedido in validos:
-            if pedido.estado is not None:
-                self.aplicar_estado(pedido.maquina_id, pedido.estado, pedido.recebido_em)
+        momentos = {}
+        for maquina_id, leitura, recebido_em in guardadas:
+            momentos.setdefault(maquina_id, []).append(leitura["ts"] or recebido_em)
+        self.aplicar_estados([(p.maquina_id, p.recebido_em, p.detalhes or {"estado": p.estado})
+                              for p in validos if p.estado is not None], momentos)
         self._avaliar(guardadas, {p.maquina_id for p in validos if p.leituras or p.estado not in (None, "offline")})
         # Before answering: a caller that reads its machine right after sees the new values.
         self._gravar_pendencias(forcar=False)

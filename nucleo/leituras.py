@@ -54,6 +54,7 @@ def receber(servicos, maquina_id, carga, ao_concluir=None) -> Recepcao:
     return recepcao
 
 
-def receber_estado(servicos, maquina_id, estado, ao_concluir=None) -> Pedido:
-    """Queue a status message (already checked against contrato.ESTADOS_ACEITOS) in order with the readings."""
-    return servicos.gravador.enfileirar(Pedido(maquina_id, agora_utc(), estado=estado, ao_concluir=ao_concluir))
+def receber_estado(servicos, maquina_id, status, ao_concluir=None, recebido_em=None) -> Pedido:
+    """Queue a status message (validated by validacao.validar_estado) in order with the readings."""
+    return servicos.gravador.enfileirar(Pedido(maquina_id, recebido_em or agora_utc(), estado=status["estado"],
+                                               detalhes=status, ao_concluir=ao_concluir))

@@ -15,6 +15,7 @@ are folded in memory and written once per `intervalo_s`.
 import logging
 import time
 from collections import defaultdict
+from datetime import timedelta
 
 from MongoDB.gerencia_BD import agora_utc, ler_carimbo
 
@@ -34,11 +35,15 @@ def _ms(momento) -> int:
 
 
 class MotorAlarmes:
+    """`ao_calar([(maquina_id, silent since, status)])` hears every silent machine of each offline check (the
+    state history opens its offline intervals there); `levantar_alarmes` False keeps the check to that."""
+
     def __init__(self, maquinas, alarmes, estados, modelos, zonas_por_classe, notificar=None,
-                 agora=agora_utc, relogio=time.monotonic, intervalo_s=5.0):
+                 agora=agora_utc, relogio=time.monotonic, intervalo_s=5.0, ao_calar=None, levantar_alarmes=True):
         self.maquinas, self.alarmes, self.estados, self.modelos = maquinas, alarmes, estados, modelos
         self.zonas_por_classe = zonas_por_classe
         self.notificar = notificar
+        self.ao_calar, self.levantar_alarmes = ao_calar, levantar_alarmes
         self.agora, self.relogio, self.intervalo_s = agora, relogio, intervalo_s
         self._cache = {}  # maquina_id -> (valid until, machine document, its conditions)
         self._repeticoes = {}  # (maquina_id, tipo) -> [count, last value, peak, higher is worse, when]
@@ -161,7 +166,9 @@ class MotorAlarmes:
         """Raise `offline` for every machine silent past its own timeout (or gone with its Last Will)."""
         agora = self.agora()
         caladas = [doc for doc in self.maquinas.listar_para_vigia() if self._calada(doc, agora)]
-        if not caladas:
+        if caladas and self.ao_calar is not None:
+            self.ao_calar([(str(doc["_id"]), self.calada_desde(doc), doc.get("status")) for doc in caladas])
+        if not caladas or not self.levantar_alarmes:
             return 0
         estados = self.estados.carregar([f"{doc['_id']}:{OFFLINE}" for doc in caladas])
         novas = 0
@@ -178,6 +185,13 @@ class MotorAlarmes:
                 novas += 1
                 self._anunciar(EVENTO_ATIVADO, alarme, doc)
         return novas
+
+    def calada_desde(self, doc):
+        """When a silent machine went offline: its Last Will, else its last heartbeat plus its timeout."""
+        visto, desconectada = ler_carimbo(doc.get("last_heartbeat")), ler_carimbo(doc.get("desconectada_em"))
+        if desconectada is not None and desconectada >= visto:
+            return desconectada
+        return visto + timedelta(seconds=self.maquinas.timeout_s(doc))
 
     def _calada(self, doc, agora) -> bool:
         """Seen once, and silent past its timeout or disconnected (Last Will) since."""

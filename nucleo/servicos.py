@@ -2,17 +2,18 @@
 
 The Flask app, the console and the benchmarks each build one `Servicos`; the use cases in
 nucleo/ take it as their first argument. The writer gets the managers it writes to and a
-callback for status messages, never this container.
+callback for what a batch says about the machines' states (nucleo/estados.py), never this container.
 """
 from dataclasses import dataclass, field
-from functools import partial
 
 from MongoDB.gerencia_agregados import GerenciaAgregados
 from MongoDB.gerencia_alarmes import GerenciaAlarmes
 from MongoDB.gerencia_comandos import GerenciaComandos
 from MongoDB.gerencia_estados_regra import GerenciaEstadosRegra
+from MongoDB.gerencia_historico import GerenciaHistorico
 from MongoDB.gerencia_maquinas import GerenciaMaquinas
 from MongoDB.gerencia_modelos import GerenciaModelos
+from MongoDB.gerencia_paradas import GerenciaParadas
 from MongoDB.gerencia_registros import GerenciaRegistros
 from MongoDB.gerencia_telemetria import GerenciaTelemetria
 from MongoDB.gerencia_sessoes import GerenciaSessoes
@@ -22,8 +23,9 @@ from MongoDB.migracao import migrar_leituras_antigas
 from . import contrato
 from .contadores import Contadores
 from .credenciais import SemCredenciaisNoBroker
-from .estados import aplicar_estado
+from .estados import Estados
 from .gravador import Gravador
+from .historico import HistoricoEstados
 from .motor_alarmes import MotorAlarmes
 
 
@@ -43,6 +45,9 @@ class Servicos:
     modelos: GerenciaModelos
     motor_alarmes: MotorAlarmes
     gravador: Gravador
+    historico: HistoricoEstados
+    estados: Estados
+    paradas: GerenciaParadas
     credenciais: object = field(default_factory=SemCredenciaisNoBroker)  # the broker's device logins
 
     def encerrar(self):
@@ -65,19 +70,24 @@ def criar_servicos(bd, cfg, contadores=None, credenciais=None) -> Servicos:
     telemetria = GerenciaTelemetria(bd, contrato.SENSORES, guardar_data=bd.guarda_datas)
     agregados = GerenciaAgregados(bd, telemetria, guardar_data=bd.guarda_datas)
     alarmes, modelos = GerenciaAlarmes(bd), GerenciaModelos(bd)
+    historico = HistoricoEstados(GerenciaHistorico(bd))
+    estados = Estados(maquinas, comandos, historico)
+    alarmes_ativos = cfg.get("ALARMES_ATIVOS", True)
     motor = MotorAlarmes(maquinas, alarmes, GerenciaEstadosRegra(bd), modelos,
                          cfg.get("VIBRACAO_ZONAS") or contrato.ZONAS_VIBRACAO_PADRAO,
-                         intervalo_s=cfg.get("GRAVACAO_ATIVIDADE_S", 5))
-    gravador = Gravador(telemetria, agregados, maquinas, partial(aplicar_estado, maquinas, comandos),
+                         intervalo_s=cfg.get("GRAVACAO_ATIVIDADE_S", 5), ao_calar=historico.silenciaram,
+                         levantar_alarmes=alarmes_ativos)
+    gravador = Gravador(telemetria, agregados, maquinas, estados.aplicar_lote,
                         capacidade=cfg.get("FILA_GRAVACAO", 50_000),
                         intervalo_atividade_s=cfg.get("GRAVACAO_ATIVIDADE_S", 5),
                         intervalo_agregados_s=cfg.get("GRAVACAO_AGREGADOS_S", 10), contadores=contadores,
-                        avaliador=motor if cfg.get("ALARMES_ATIVOS", True) else None)
+                        avaliador=motor if alarmes_ativos else None)
     return Servicos(bd=bd, cfg=cfg, contadores=contadores,
                     usuarios=GerenciaUsuario(bd, preferencias, cfg.get("BCRYPT_ROUNDS", 12)), sessoes=GerenciaSessoes(bd),
                     maquinas=maquinas, telemetria=telemetria, agregados=agregados,
                     registros=GerenciaRegistros(bd), comandos=comandos, alarmes=alarmes, modelos=modelos,
-                    motor_alarmes=motor, gravador=gravador, credenciais=credenciais or SemCredenciaisNoBroker())
+                    motor_alarmes=motor, gravador=gravador, historico=historico, estados=estados,
+                    paradas=GerenciaParadas(bd), credenciais=credenciais or SemCredenciaisNoBroker())
 
 
 def preparar_banco(servicos):

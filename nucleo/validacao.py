@@ -10,13 +10,17 @@ from datetime import datetime, timedelta, timezone
 from MongoDB.erros import DadosInvalidos
 from MongoDB.gerencia_BD import agora_utc
 
-from .contrato import LIMITES_PARTIDA_PADRAO, LIMITES_SENSORES, MAXIMO_SEQUENCIA
+from .contrato import ESTADOS_ACEITOS, LIMITES_PARTIDA_PADRAO, LIMITES_SENSORES, MAXIMO_SEQUENCIA, MOTIVOS_DESARME
 
 # A device clock may drift, but not into next week nor before the plant had devices.
 TOLERANCIA_FUTURO = timedelta(minutes=5)
 ANO_MINIMO = 2000
 ID_MAQUINA = re.compile(r"^[0-9a-fA-F]{24}$")
 EPOCA_MS_MAXIMA = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z, the last instant a datetime holds
+# A trip reason as devices write it (nucleo/contrato.py MOTIVOS_DESARME lists the known ones).
+MOTIVO_DESARME = re.compile(r"^[a-z0-9_]{1,64}$", re.ASCII)
+# Values of a trip whose reason names no known sensor: any finite number this size.
+VALOR_DESARME_MAXIMO = 1e9
 # Python turns a 400-digit JSON integer into an int happily, and float() of it overflows.
 DIGITOS_MAXIMOS = 30
 
@@ -142,3 +146,34 @@ def validar_parametros_partida(dados, limites=None) -> dict:
             raise DadosInvalidos("campo_obrigatorio", campo)
         parametros[campo] = numero(dados[campo], campo, minimo, maximo)
     return parametros
+
+
+def validar_estado(dados, agora=None) -> dict:
+    """A status payload as {'estado', 'ts', 'motivo', 'valor', 'limite', 'parametros'}, ready to queue.
+
+    `desarmada` needs its `motivo`; `valor` and `limite` are the reading that tripped it and the limit it
+    passed (within the physical bounds of the reason's sensor). `parametros` are what the machine runs
+    with, inside the default start ranges the firmware enforces. Other keys are ignored, as in readings.
+    """
+    if not isinstance(dados, dict):
+        raise DadosInvalidos("corpo_nao_objeto", "state")
+    estado = um_de(dados.get("state"), ESTADOS_ACEITOS, "state")
+    status = {"estado": estado, "ts": None, "motivo": None, "valor": None, "limite": None, "parametros": None}
+    if dados.get("ts") is not None:
+        status["ts"] = instante(dados["ts"], "ts", agora)
+    if estado == "desarmada":
+        motivo = dados.get("motivo")
+        if not isinstance(motivo, str) or not MOTIVO_DESARME.match(motivo):
+            raise DadosInvalidos("motivo_desarme", "motivo")
+        faixa = LIMITES_SENSORES.get(MOTIVOS_DESARME.get(motivo), (-VALOR_DESARME_MAXIMO, VALOR_DESARME_MAXIMO))
+        status["motivo"] = motivo
+        for campo in ("valor", "limite"):
+            if dados.get(campo) is not None:
+                status[campo] = numero(dados[campo], campo, *faixa)
+    if dados.get("parametros") is not None:
+        if not isinstance(dados["parametros"], dict):
+            raise DadosInvalidos("parametros_nao_objeto", "parametros")
+        status["parametros"] = {campo: numero(dados["parametros"][campo], campo, minimo, maximo)
+                                for campo, (minimo, maximo) in LIMITES_PARTIDA_PADRAO.items()
+                                if dados["parametros"].get(campo) is not None}
+    return status

@@ -5,9 +5,9 @@ Importing the package loads nothing; `registrar_blueprints(app)` imports and reg
 
 
 def registrar_blueprints(app):
-    from . import (alarmes, auth, comandos, conta, documentacao, etiquetas, eventos, maquinas, paginas, registros,
-                   saude, telemetria)
+    from . import (alarmes, auth, comandos, conta, documentacao, etiquetas, eventos, historico, maquinas, paginas,
+                   paradas, planta, registros, saude, telemetria)
 
     for modulo in (saude, auth, maquinas, telemetria, comandos, registros, alarmes, eventos, documentacao, paginas,
-                   conta, etiquetas):
+                   conta, etiquetas, historico, paradas, planta):
         app.register_blueprint(modulo.bp)

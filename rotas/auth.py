@@ -1,8 +1,8 @@
-"""Accounts API: register, login, logout, password and preferences."""
+"""Accounts API: register, login, logout, password, preferences, and the owner's shifts and downtime reasons."""
 from flask import Blueprint, g, jsonify
 
 from MongoDB.erros import AcessoNegado, NaoAutenticado
-from nucleo import contas
+from nucleo import contas, paradas, turnos
 
 from . import limites, seguranca
 from .entrada import corpo_json
@@ -68,3 +68,31 @@ def alterar_senha():
 def preferencias():
     """Time zone, language and theme of the pages."""
     return jsonify({"preferencias": contas.salvar_preferencias(servicos(), g.usuario, corpo_json())})
+
+
+@bp.get("/shifts")
+@token_required
+def turnos_do_usuario():
+    """My shifts (A 06-14, B 14-22, C 22-06 until I choose mine), wall-clock times in my zone."""
+    return jsonify({"turnos": turnos.do_usuario(servicos(), g.usuario["id"])})
+
+
+@bp.put("/shifts")
+@token_required
+def salvar_turnos():
+    """Replace my shifts: {"turnos": [{"nome", "inicio": "HH:MM", "fim": "HH:MM"}]}; fim <= inicio crosses midnight."""
+    return jsonify({"turnos": turnos.salvar(servicos(), g.usuario["id"], corpo_json())})
+
+
+@bp.get("/downtime-reasons")
+@token_required
+def motivos_de_parada():
+    """The reasons I label my stops with."""
+    return jsonify({"motivos": paradas.motivos_do_usuario(servicos(), g.usuario["id"])})
+
+
+@bp.put("/downtime-reasons")
+@token_required
+def salvar_motivos_de_parada():
+    """Replace my list of reasons: {"motivos": ["manutenção", ...]}."""
+    return jsonify({"motivos": paradas.salvar_motivos(servicos(), g.usuario["id"], corpo_json())})

@@ -6,6 +6,7 @@ upper-case id answers exactly like the lower-case one.
 """
 from werkzeug.routing import BaseConverter
 
+from nucleo.paradas import ID_PARADA
 from nucleo.validacao import ID_MAQUINA
 
 
@@ -19,6 +20,13 @@ class IdMaquina(BaseConverter):
         return str(valor).lower()
 
 
+class IdParada(IdMaquina):
+    """A downtime is named by its machine and start ms: `/api/downtimes/export` is then no downtime's name."""
+
+    regex = ID_PARADA.pattern.strip("^$")
+
+
 def registrar_conversores(app):
     app.url_map.converters["id_maquina"] = IdMaquina
     app.url_map.converters["id_alarme"] = IdMaquina  # an alarm id is an ObjectId too: same rule
+    app.url_map.converters["id_parada"] = IdParada

@@ -15,7 +15,7 @@ POLITICA_CONTEUDO = "; ".join([
     "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'",
 ])
 # Blueprints whose every answer is a page for one logged-in person: never cached anywhere.
-BLUEPRINTS_DE_PAGINAS = ("paginas", "conta", "etiquetas")
+BLUEPRINTS_DE_PAGINAS = ("paginas", "conta", "etiquetas", "planta")
 # [[campo, casas decimais, unidade]] for static/js/ui.js, from the one sensor table.
 SENSORES_JS = [[sensor, info["casas"], info["unidade"]] for sensor, info in SENSORES_INFO.items()]
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from MongoDB.gerencia_agregados import PONTOS_MAXIMOS
 from MongoDB.gerencia_telemetria import LIMITE_MAXIMO
 from nucleo.contas import AGRUPAMENTOS_PAINEL, TEMAS, VISOES_PAINEL
+from nucleo import paradas, turnos, utilizacao
 from nucleo.contrato import IDIOMAS, LIMITES_PARTIDA_PADRAO, LOTE_MAXIMO, SEVERIDADES
 from nucleo.validacao import ID_MAQUINA
 
@@ -230,6 +231,59 @@ def _caminhos():
     }
 
 
+def _caminhos_da_planta():
+    """State history, utilization, downtimes, and the owner's shifts and downtime reasons."""
+    csv = _resposta("CSV com cabeçalho", texto(), "text/csv")
+    turno = _param("turno", "query", texto(1, turnos.NOME_MAXIMO), "só as partes do período dentro deste turno")
+    filtros_paradas = [_param("maquina_id", "query", {"type": "string", "pattern": ID_MAQUINA.pattern}), *DESDE_ATE]
+    lista_turnos = objeto({"turnos": lista_de(ref("schemas/Turno"), 1, turnos.TURNOS_MAXIMOS)})
+    lista_motivos = objeto({"motivos": lista_de(texto(1, paradas.MOTIVO_MAXIMO), 1, paradas.MOTIVOS_MAXIMOS)})
+    rotulo = objeto({"motivo": nulo_ou(texto(1, paradas.MOTIVO_MAXIMO)), "nota": nulo_ou(texto(0, paradas.NOTA_MAXIMA)),
+                     "registro_id": nulo_ou(texto())}, [])
+    parada_id = _param("parada_id", "path", {"type": "string", "pattern": paradas.ID_PARADA.pattern},
+                       "<id da máquina>-<início em epoch ms, 13 dígitos>")
+    return {
+        "/api/machines/{maquina_id}/states": {"get": _operacao(
+            f"Intervalos de estado de desde..ate (hoje no meu fuso; até {utilizacao.DIAS_HISTORICO} dias), cortados "
+            "nas bordas; o aberto tem fim null", USUARIO,
+            {200: _resposta("intervalos", objeto({"intervalos": lista_de(ref("schemas/Intervalo"))}))},
+            (400,) + SESSAO + (404,), parametros=[MAQUINA_ID, *DESDE_ATE], etiqueta="historico")},
+        "/api/utilization": {"get": _operacao(
+            "Segundos por estado e disponibilidade por máquina e da planta (hoje no meu fuso por padrão)", USUARIO,
+            {200: _resposta("utilização", ref("schemas/Utilizacao"))}, (400,) + SESSAO,
+            parametros=[*DESDE_ATE, turno], etiqueta="historico")},
+        "/api/utilization/export": {"get": _operacao(
+            "A mesma tabela em CSV (uma linha por máquina e a da planta)", USUARIO, {200: csv}, (400,) + SESSAO,
+            parametros=[*DESDE_ATE, turno], etiqueta="historico")},
+        "/api/downtimes": {"get": _operacao(
+            "Minhas paradas acima de PARADA_MINIMA_S em desde..ate (7 dias por padrão), da mais nova à mais antiga",
+            USUARIO, {200: _resposta("paradas", objeto({"paradas": lista_de(ref("schemas/Parada"))}))},
+            (400,) + SESSAO + (404,), parametros=filtros_paradas, etiqueta="paradas")},
+        "/api/downtimes/export": {"get": _operacao(
+            "As mesmas paradas em CSV", USUARIO, {200: csv}, (400,) + SESSAO + (404,), parametros=filtros_paradas,
+            etiqueta="paradas")},
+        "/api/downtimes/pareto": {"get": _operacao(
+            "Motivos pelo tempo parado em desde..ate (7 dias), do maior ao menor; sem motivo é `motivo: null`", USUARIO,
+            {200: _resposta("pareto", ref("schemas/Pareto"))}, (400,) + SESSAO, parametros=DESDE_ATE,
+            etiqueta="paradas")},
+        "/api/downtimes/{parada_id}": {"put": _operacao(
+            "Dar motivo (da minha lista; null tira), nota e registro de manutenção (meu, da máquina) a uma parada",
+            USUARIO_ESCRITA, {200: _resposta("rotulada", objeto({"parada": ref("schemas/Parada")}))},
+            CORPO + SESSAO_ESCRITA + (404,), rotulo, [parada_id], "paradas")},
+        "/api/auth/shifts": {
+            "get": _operacao("Meus turnos (A, B e C até eu escolher os meus)", USUARIO,
+                             {200: _resposta("turnos", lista_turnos)}, SESSAO, etiqueta="conta"),
+            "put": _operacao("Trocar meus turnos; fim <= início cruza a meia-noite", USUARIO_ESCRITA,
+                             {200: _resposta("salvos", lista_turnos)}, CORPO + SESSAO_ESCRITA, lista_turnos,
+                             etiqueta="conta")},
+        "/api/auth/downtime-reasons": {
+            "get": _operacao("Meus motivos de parada", USUARIO, {200: _resposta("motivos", lista_motivos)}, SESSAO,
+                             etiqueta="conta"),
+            "put": _operacao("Trocar meus motivos de parada", USUARIO_ESCRITA, {200: _resposta("salvos", lista_motivos)},
+                             CORPO + SESSAO_ESCRITA, lista_motivos, etiqueta="conta")},
+    }
+
+
 @lru_cache(maxsize=1)
 def especificacao() -> dict:
     """The whole OpenAPI 3.1 document (built once per process: it depends on constants only)."""
@@ -239,6 +293,6 @@ def especificacao() -> dict:
                  "description": "Monitoramento de máquinas industriais. Todo erro usa um envelope: "
                                 "`{\"error\": <motivo HTTP>, \"message\": <detalhe>, \"campo\": <campo>}`; "
                                 "a mensagem segue o idioma do usuário (pt-BR ou en)."},
-        "paths": _caminhos(),
+        "paths": {**_caminhos(), **_caminhos_da_planta()},
         "components": COMPONENTES,
     }

@@ -4,8 +4,9 @@ The schemas describe what the managers' `publico()` views and the routes really 
 (tests/test_fuzz_api.py checks every answer against them), and take their bounds and
 enumerations from nucleo/contrato.py, never from copies.
 """
-from nucleo.contrato import (COMANDOS, ESTADOS_OPERACAO, IDIOMAS, LIMITES_PARTIDA_PADRAO, LIMITES_SENSORES,
-                             MAXIMO_SEQUENCIA, SENSORES, SEVERIDADES)
+from nucleo.contrato import (COMANDOS, ESTADOS_OPERACAO, ESTADOS_PARADA, IDIOMAS, LIMITES_PARTIDA_PADRAO,
+                             LIMITES_SENSORES, MAXIMO_SEQUENCIA, SENSORES, SEVERIDADES)
+from nucleo.utilizacao import CAMPOS as CAMPOS_UTILIZACAO
 from nucleo.validacao import EPOCA_MS_MAXIMA
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -65,6 +66,11 @@ _FAIXA_PARTIDA = lista_de(_NUMERO, 2, 2)
 PREFERENCIAS = objeto({"fuso_horario": texto(), "idioma": {"enum": list(IDIOMAS)}, "tema": texto(),
                        "visao_painel": texto(), "agrupar_painel": texto()}, [])
 REGISTRO = objeto({"registro_id": texto(), "descricao": texto(), "timestamp": DATA})
+# A trip as a device reports it: reason, the value that tripped it, the limit it passed.
+DESARME = objeto({"motivo": texto(), "valor": nulo_ou({"type": "number"}), "limite": nulo_ou({"type": "number"})})
+TOTAIS = objeto({**{campo: {"type": "number", "minimum": 0} for campo in CAMPOS_UTILIZACAO},
+                 "disponibilidade": nulo_ou({"type": "number", "minimum": 0, "maximum": 1})})
+HORA = texto(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 ESQUEMAS = {
     "Erro": objeto({"error": texto(), "message": texto(), "campo": texto()}, ["error", "message"]),
@@ -80,7 +86,7 @@ ESQUEMAS = {
         "configuracoes": objeto({campo: _NUMERO for campo in LIMITES_PARTIDA_PADRAO}, []),
         "limites": objeto({campo: _FAIXA_PARTIDA for campo in LIMITES_PARTIDA_PADRAO}, []),
         "timeout_s": {"type": "integer", "minimum": 1}, "intervalo_s": nulo_ou(_NUMERO),
-        "sem_dados_recentes": {"type": "boolean"}, "classe_vibracao": nulo_ou(texto()),
+        "sem_dados_recentes": {"type": "boolean"}, "classe_vibracao": nulo_ou(texto()), "desarme": nulo_ou(DESARME),
         "linha": nulo_ou(texto()), "local": nulo_ou(texto()),
         # The machine's open alarms (active, or cleared unacknowledged), most severe first; its worst active one.
         "alarmes": lista_de(objeto({
@@ -90,7 +96,7 @@ ESQUEMAS = {
             "limite": nulo_ou(_NUMERO)})),
         "severidade": nulo_ou({"enum": list(SEVERIDADES)}), "zona_vibracao": nulo_ou({"enum": ["A", "B", "C", "D"]})},
         ["id", "fabricante", "modelo", "nome_maquina", "status", "online", "last_heartbeat", "ultima_leitura",
-         "configuracoes", "limites", "timeout_s", "intervalo_s", "sem_dados_recentes", "classe_vibracao"]),
+         "configuracoes", "limites", "timeout_s", "intervalo_s", "sem_dados_recentes", "classe_vibracao", "desarme"]),
     "Regra": objeto({
         "sensor": {"enum": list(SENSORES)}, "maximo": nulo_ou(_NUMERO), "minimo": nulo_ou(_NUMERO),
         "duracao_s": nulo_ou({"type": "integer", "minimum": 0, "maximum": 86_400}),
@@ -110,8 +116,9 @@ ESQUEMAS = {
                                       "ativo_s": {"type": "integer", "minimum": 0}}) for janela in ("24h", "7d")}),
     "Comando": objeto({
         "comando_id": texto(), "comando": {"enum": list(COMANDOS)}, "parametros": {"type": "object"},
-        "estado": {"enum": ["enviado", "confirmado", "expirado", "falhou"]}, "criado_em": DATA, "expira_em": DATA,
-        "confirmado_em": nulo_ou(DATA)}),
+        "estado": {"enum": ["enviado", "confirmado", "expirado", "falhou", "desarmou"]}, "criado_em": DATA,
+        "expira_em": DATA, "confirmado_em": nulo_ou(DATA),
+        "desarme": nulo_ou({"allOf": [DESARME, objeto({"em": nulo_ou(DATA)})]})}),
     "LeituraEntrada": objeto({
         **_sensores(lambda sensor: {"type": "number", "minimum": LIMITES_SENSORES[sensor][0],
                                     "maximum": LIMITES_SENSORES[sensor][1]}),
@@ -133,6 +140,20 @@ ESQUEMAS = {
                                    **_sensores(lambda _: nulo_ou(objeto({"min": _NUMERO, "med": _NUMERO,
                                                                          "max": _NUMERO})))}))}),
     "Registro": REGISTRO,
+    "Intervalo": objeto({"estado": {"enum": [*ESTADOS_OPERACAO, "offline"]}, "inicio": DATA, "fim": nulo_ou(DATA),
+                         "motivo": nulo_ou(texto())}),
+    "Utilizacao": objeto({"maquinas": lista_de({"allOf": [objeto({"maquina_id": texto(), "nome_maquina": nulo_ou(texto())}),
+                                                          TOTAIS]}),
+                          "planta": TOTAIS}),
+    "Parada": objeto({
+        "parada_id": texto(), "maquina_id": texto(), "nome_maquina": nulo_ou(texto()),
+        "estado": {"enum": list(ESTADOS_PARADA)}, "desarme": nulo_ou(DESARME), "inicio": DATA, "fim": nulo_ou(DATA),
+        "duracao_s": {"type": "number", "minimum": 0}, "motivo": nulo_ou(texto()), "nota": nulo_ou(texto()),
+        "registro_id": nulo_ou(texto())}),
+    "Pareto": objeto({"total_s": {"type": "number", "minimum": 0}, "motivos": lista_de(objeto({
+        "motivo": nulo_ou(texto()), "total_s": {"type": "number", "minimum": 0},
+        "contagem": {"type": "integer", "minimum": 1}, "fracao": {"type": "number", "minimum": 0, "maximum": 1}}))}),
+    "Turno": objeto({"nome": texto(1, 20), "inicio": HORA, "fim": HORA}),
     # One Server-Sent Event of /api/eventos (`: ping` comments and `retry:` carry no event).
     "Evento": objeto({
         "event": {"enum": ["maquinas", "sessao"]},

@@ -161,6 +161,29 @@ TEXTOS = {
         "valor_pico_coluna": "Pico", "alarmes_encontrados": "{} alarme(s) no período.",
         "grafico_limites": "Linhas tracejadas: limites {}", "grafico_periodos": "Faixas sombreadas: {} período(s) com alarme",
 
+        # ---- the plant page (state strips, utilization, downtimes) and trips
+        "nav_planta": "Planta", "planta_titulo": "Planta", "dia": "Dia", "turno": "Turno", "dia_inteiro": "Dia inteiro",
+        "mostrar": "Mostrar", "periodo_de_ate": "De {} a {} ({}).", "estados_das_maquinas": "Estados das máquinas",
+        "legenda": "Legenda", "desarmada": "Desarmada", "sem_dados": "Sem dados", "sem_historico": "sem histórico no período",
+        "utilizacao": "Utilização", "exportar_utilizacao": "Exportar utilização (CSV)", "disponibilidade": "Disponibilidade",
+        "planta_total": "Planta (total)", "disponibilidade_por_turno": "Disponibilidade por turno (turnos que começam em {})",
+        "ajuda_disponibilidade": "Disponibilidade = tempo em operação ÷ tempo planejado (o período ou o turno, até agora). "
+                                 "Tempo offline não conta como operação.",
+        "motivos_da_semana": "Principais motivos de parada (últimos 7 dias)",
+        "exportar_paradas": "Exportar paradas da semana (CSV)", "motivo": "Motivo", "tempo_parado": "Tempo parado",
+        "paradas_n": "Paradas", "parcela": "Parcela", "sem_motivo": "Sem motivo",
+        "sem_paradas": "Nenhuma parada de mais de {} min nos últimos 7 dias.", "paradas_sem_motivo": "Paradas sem motivo",
+        "ajuda_paradas_sem_motivo": "Paradas de mais de {} min (parada ou desarme; o tempo offline não conta). "
+                                    "Escolha o motivo de cada uma.",
+        "inicio": "Início", "duracao": "Duração", "em_curso": "em curso", "escolha_motivo": "Escolha o motivo",
+        "nota": "Nota", "salvar": "Salvar", "todas_com_motivo": "Todas as paradas da semana têm motivo.",
+        "parada_rotulada": "Motivo salvo: {}.", "ajustes_planta": "Turnos e motivos de parada",
+        "turnos_rotulo": "Turnos (um por linha: nome, início e fim, ex.: A 06:00 14:00)",
+        "ajuda_turnos": "Horários em {}. Um turno que termina antes de começar cruza a meia-noite (ex.: C 22:00 06:00).",
+        "motivos_rotulo": "Motivos de parada (um por linha)", "salvar_ajustes": "Salvar turnos e motivos",
+        "turno_linha_invalida": "Linha {} dos turnos: use nome, início e fim (ex.: A 06:00 14:00).",
+        "estado_desarmou": "Partiu e desarmou", "motivo_desarme_temperatura_acima_do_limite": "temperatura acima do limite",
+
         # ---- admins' QR label sheet
         "etiquetas_qr": "Etiquetas QR", "imprimir": "Imprimir",
         "etiquetas_escolhidas": "Máquinas escolhidas pelo endereço ({}).",
@@ -325,6 +348,29 @@ TEXTOS = {
         "classe_grande_rigida": "Large machine, rigid foundation", "classe_grande_flexivel": "Large machine, flexible foundation",
         "valor_pico_coluna": "Peak", "alarmes_encontrados": "{} alarm(s) in the period.",
         "grafico_limites": "Dashed lines: limits {}", "grafico_periodos": "Shaded bands: {} period(s) with an alarm",
+
+        # ---- the plant page (state strips, utilization, downtimes) and trips
+        "nav_planta": "Plant", "planta_titulo": "Plant", "dia": "Day", "turno": "Shift", "dia_inteiro": "Whole day",
+        "mostrar": "Show", "periodo_de_ate": "From {} to {} ({}).", "estados_das_maquinas": "Machine states",
+        "legenda": "Legend", "desarmada": "Tripped", "sem_dados": "No data", "sem_historico": "no history in this period",
+        "utilizacao": "Utilization", "exportar_utilizacao": "Export utilization (CSV)", "disponibilidade": "Availability",
+        "planta_total": "Plant (total)", "disponibilidade_por_turno": "Availability by shift (shifts starting on {})",
+        "ajuda_disponibilidade": "Availability = running time ÷ planned time (the period or the shift, up to now). "
+                                 "Offline time does not count as running.",
+        "motivos_da_semana": "Top downtime reasons (last 7 days)",
+        "exportar_paradas": "Export this week's stops (CSV)", "motivo": "Reason", "tempo_parado": "Downtime",
+        "paradas_n": "Stops", "parcela": "Share", "sem_motivo": "No reason",
+        "sem_paradas": "No stop longer than {} min in the last 7 days.", "paradas_sem_motivo": "Stops without a reason",
+        "ajuda_paradas_sem_motivo": "Stops longer than {} min (stopped or tripped; offline time does not count). "
+                                    "Choose the reason for each one.",
+        "inicio": "Start", "duracao": "Duration", "em_curso": "ongoing", "escolha_motivo": "Choose the reason",
+        "nota": "Note", "salvar": "Save", "todas_com_motivo": "Every stop this week has a reason.",
+        "parada_rotulada": "Reason saved: {}.", "ajustes_planta": "Shifts and downtime reasons",
+        "turnos_rotulo": "Shifts (one per line: name, start and end, e.g. A 06:00 14:00)",
+        "ajuda_turnos": "Times in {}. A shift that ends before it starts crosses midnight (e.g. C 22:00 06:00).",
+        "motivos_rotulo": "Downtime reasons (one per line)", "salvar_ajustes": "Save shifts and reasons",
+        "turno_linha_invalida": "Shifts line {}: use name, start and end (e.g. A 06:00 14:00).",
+        "estado_desarmou": "Started and tripped", "motivo_desarme_temperatura_acima_do_limite": "temperature above the limit",
 
         # ---- admins' QR label sheet
         "etiquetas_qr": "QR labels", "imprimir": "Print",

@@ -1,13 +1,16 @@
 """One simulated machine: the firmware's sensor model, its commands and its faults, with no I/O.
 
 The model follows firmware/sketch.ino: each sensor is a random walk pulled back to a target
-(Ornstein-Uhlenbeck), rpm ramps with a limited acceleration, and the machine stops itself when
-the temperature passes the commanded maximum. Every value stays within LIMITES_SENSORES.
+(Ornstein-Uhlenbeck), rpm ramps with a limited acceleration, and the machine trips (stops itself,
+`desarmada`, with the reason and the values) when the temperature passes the commanded maximum; it
+stays tripped until the next command. Every value stays within LIMITES_SENSORES.
 """
 import math
 import random
 
 from nucleo.contrato import CONFIGURACAO_RESET, LIMITES_PARTIDA_PADRAO, LIMITES_SENSORES, MAXIMO_SEQUENCIA
+
+MOTIVO_TEMPERATURA = "temperatura_acima_do_limite"  # one of nucleo/contrato.py MOTIVOS_DESARME
 
 TEMPERATURA_AMBIENTE = 25.0
 VELOCIDADE_MAXIMA = float(LIMITES_PARTIDA_PADRAO["velocidade"][1])
@@ -44,6 +47,7 @@ class MaquinaSimulada:
         self.aleatorio = random.Random(semente)
         self.parametros = {campo: float(valor) for campo, valor in CONFIGURACAO_RESET.items()}
         self.em_operacao = False
+        self.desarme = None  # {"motivo", "valor", "limite"} of the last trip, until the next command
         self.sensores = {"tensao": 0.0, "vibracao": 0.1, "temperatura": TEMPERATURA_AMBIENTE, "rpm": 0.0}
         self.seq = 0
         self.falha = None  # "superaquecimento", "vibracao" or "offline"
@@ -52,7 +56,15 @@ class MaquinaSimulada:
 
     @property
     def estado(self) -> str:
+        if self.desarme is not None:
+            return "desarmada"
         return "iniciada" if self.em_operacao else "parada"
+
+    def status(self, ts_ms) -> dict:
+        """The status payload, as the firmware publishes it: state, device time, the parameters it runs with,
+        and a trip's reason and values."""
+        carga = {"state": self.estado, "ts": ts_ms, "parametros": dict(self.parametros)}
+        return carga | (self.desarme or {})
 
     @property
     def silenciosa(self) -> bool:
@@ -73,12 +85,19 @@ class MaquinaSimulada:
                 novos[campo] = float(parametros[campo])
         self.parametros = novos
         self.em_operacao = True
+        self.desarme = None
         return True
 
     def parar(self):
         self.em_operacao = False
+        self.desarme = None
         if self.falha in FALHAS_EM_OPERACAO:
             self.falha = None
+
+    def _desarmar(self, valor, limite):
+        """The overheat trip: stop, and remember why until someone commands the machine again."""
+        self.parar()
+        self.desarme = {"motivo": MOTIVO_TEMPERATURA, "valor": round(valor, 1), "limite": limite}
 
     def resetar(self):
         self.parametros = {campo: float(valor) for campo, valor in CONFIGURACAO_RESET.items()}
@@ -137,7 +156,7 @@ class MaquinaSimulada:
     # ---- sensors -----------------------------------------------------------------
     def avancar(self, dt) -> list:
         """Advance the sensors by dt seconds; returns events: a fault's name when it starts,
-        online when the offline fault ends, parada when the overheat trip stops the machine."""
+        online when the offline fault ends, desarmada when the overheat trip stops the machine."""
         eventos = self._passar_tempo_da_falha(dt) + self._sortear_falha(dt)
         if self.em_operacao:
             self._avancar_em_operacao(dt)
@@ -146,8 +165,8 @@ class MaquinaSimulada:
         for campo, (minimo, maximo) in LIMITES_SENSORES.items():
             self.sensores[campo] = min(max(self.sensores[campo], minimo), maximo)
         if self.em_operacao and self.sensores["temperatura"] > self.parametros["temperatura"]:
-            self.parar()  # overheat trip, as the firmware does
-            eventos.append("parada")
+            self._desarmar(self.sensores["temperatura"], self.parametros["temperatura"])  # as the firmware does
+            eventos.append("desarmada")
         return eventos
 
     def _avancar_em_operacao(self, dt):

@@ -199,9 +199,9 @@ class Simulador:
         for evento in eventos:
             if evento in TAXA_FALHAS_S:
                 self.contagem.contar(f"falha_{evento}")
-            if evento == "parada":
+            if evento == "desarmada":
                 self.contagem.contar("desarmes_por_temperatura")
-            if evento in {"offline", "online", "parada"}:
+            if evento in {"offline", "online", "desarmada"}:
                 self._anunciar(indice, evento)
         if leitura is not None:
             self.transporte.enviar_leitura(indice, leitura)
@@ -209,15 +209,17 @@ class Simulador:
                 self._anunciar_estado(indice)
 
     def _anunciar(self, indice, evento):
-        """offline before going silent; online + state when back; the state after a self-stop."""
+        """offline before going silent; online + state when back; the state after a trip."""
         if evento in {"offline", "online"}:
-            self.transporte.enviar_estado(indice, evento)
+            self.transporte.enviar_estado(indice, {"state": evento, "ts": _agora_ms()})
         if evento != "offline":
             self._anunciar_estado(indice)
 
     def _anunciar_estado(self, indice):
         self._ultimo_heartbeat[indice] = time.monotonic()
-        self.transporte.enviar_estado(indice, self.maquinas[indice].estado)
+        with self._trava:
+            carga = self.maquinas[indice].status(_agora_ms())
+        self.transporte.enviar_estado(indice, carga)
 
 
 def _agora_ms() -> int:

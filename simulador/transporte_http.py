@@ -56,7 +56,7 @@ class TransporteHttp:
         except queue.Full:
             self.sim.contagem.contar("descartadas_fila")  # the server (or the workers) cannot keep up
 
-    def enviar_estado(self, indice, estado):
+    def enviar_estado(self, indice, carga):
         """No status channel over HTTP: the server counts readings as the heartbeat."""
 
     def fechar(self, espera_s=5.0) -> int:

@@ -132,8 +132,9 @@ class TransporteMqtt:
     def enviar_leitura(self, indice, leitura):
         self.dispositivos[indice].publicar("telemetria", leitura)
 
-    def enviar_estado(self, indice, estado):
-        self.dispositivos[indice].publicar("status", {"state": estado}, retain=True)
+    def enviar_estado(self, indice, carga):
+        """A status payload ({"state", "ts", ...}: simulador.maquina_simulada.MaquinaSimulada.status)."""
+        self.dispositivos[indice].publicar("status", carga, retain=True)
 
     def pendentes(self) -> int:
         return sum(d.pendentes() for d in self.dispositivos)

@@ -22,7 +22,8 @@ from MongoDB.gerencia_BD import agora_utc  # noqa: E402
 from MongoDB.gerencia_telemetria import faixa  # noqa: E402
 from nucleo import leituras  # noqa: E402
 from nucleo import maquinas as casos_maquinas  # noqa: E402
-from nucleo.estados import aplicar_estado  # noqa: E402
+from MongoDB.gerencia_BD import agora_utc  # noqa: E402
+from nucleo.estados import status_simples  # noqa: E402
 
 def pytest_addoption(parser):
     parser.addoption("--capturas", metavar="PASTA",
@@ -138,9 +139,10 @@ def contar_leituras(servicos, maquina_id) -> int:
     return servicos.bd.colecao("dados_sensores").count_documents({"k": faixa(maquina_id)})
 
 
-def aplicar_estado_agora(servicos, maquina_id, estado, agora=None) -> bool:
-    """Apply a status message at once, as the writer does when it reaches one."""
-    return aplicar_estado(servicos.maquinas, servicos.comandos, maquina_id, estado, agora)
+def aplicar_estado_agora(servicos, maquina_id, estado, agora=None, **detalhes) -> bool:
+    """Apply a status message at once, as the writer does when it reaches one (machine, commands, history)."""
+    status = {**status_simples(estado), **detalhes}
+    return servicos.estados.aplicar_lote([(maquina_id, agora or agora_utc(), status)]) == 1
 
 
 def assert_envelope(resposta, status):

@@ -16,7 +16,8 @@ RAIZ = Path(__file__).resolve().parents[1]
 if str(RAIZ) not in sys.path:
     sys.path.insert(0, str(RAIZ))
 
-from nucleo.contrato import COMANDOS, ESTADOS_ACEITOS, LIMITES_SENSORES  # noqa: E402
+from nucleo.contrato import CHAVES_STATUS, COMANDOS, ESTADOS_ACEITOS, LIMITES_SENSORES, MOTIVOS_DESARME  # noqa: E402
+from nucleo.validacao import validar_estado  # noqa: E402
 
 FIRMWARE = RAIZ / "firmware"
 PREFIXO_TOPICO = "databutcher"
@@ -206,19 +207,33 @@ def test_sketch_so_publica_estados_que_o_servidor_aceita(sketch, constantes):
     estados.add(lwt["state"])
 
     assert estados <= set(ESTADOS_ACEITOS)
-    # O sketch anuncia presença (online/offline) e o estado da máquina.
-    assert estados == {"iniciada", "parada", "online", "offline"}
+    # O sketch anuncia presença (online/offline) e o estado da máquina, desarme incluído.
+    assert estados == {"iniciada", "parada", "desarmada", "online", "offline"}
 
 
-def test_status_e_publicado_retido_no_topico_de_status_com_a_chave_state(sketch, constantes):
+def test_status_e_publicado_retido_no_topico_de_status_com_as_chaves_que_o_servidor_le(sketch, constantes):
     corpo = _corpo_da_funcao(sketch, "publicarStatus")
     chaves = {
         _resolver(arg, constantes)
-        for arg in re.findall(rf"\bdoc\s*\[\s*({_ARG})\s*\]\s*=(?!=)", corpo)
+        for arg in re.findall(rf"\bdoc\s*\[\s*({_ARG})\s*\]\s*(?:=(?!=)|\.to<)", corpo)
     }
-    assert chaves == {"state"}
+    assert chaves == set(CHAVES_STATUS)
+    parametros = {_resolver(arg, constantes) for arg in re.findall(rf"\bparams\s*\[\s*({_ARG})\s*\]\s*=", corpo)}
+    assert parametros == PARAMETROS_ESPERADOS
     publicacoes = _argumentos_das_chamadas(corpo, "mqtt.publish")
     assert publicacoes and all(a[0] == "topicoStatus" and a[2:] == ["true"] for a in publicacoes)
+
+
+def test_desarme_e_publicado_com_motivo_valor_e_limite_ate_o_proximo_comando(sketch, constantes):
+    """The trip is a `desarmada` status the server accepts, repeated by the heartbeat until a command clears it."""
+    assert constantes["MOTIVO_TEMPERATURA"] in MOTIVOS_DESARME
+    exemplo = {"state": constantes["ESTADO_DESARMADA"], "ts": 1732672800123, "motivo": constantes["MOTIVO_TEMPERATURA"],
+               "valor": 27.8, "limite": 20, "parametros": {"voltagem": 220, "velocidade": 500, "temperatura": 20}}
+    assert validar_estado(exemplo)["motivo"] == "temperatura_acima_do_limite"
+    assert "desarmar(" in _corpo_da_funcao(sketch, "atualizarSensores")
+    assert re.search(r"estaDesarmada\s*\?\s*ESTADO_DESARMADA", _corpo_da_funcao(sketch, "publicarEstadoOperacional"))
+    assert re.search(r"estaDesarmada\s*=\s*false", _corpo_da_funcao(sketch, "definirOperacao"))
+    assert re.search(r"estaDesarmada\s*=\s*true", _corpo_da_funcao(sketch, "desarmar"))
 
 
 # --------------------------------------------------------------------------

@@ -76,6 +76,12 @@ def test_maquina_desconhecida_e_descartada_pelo_gravador_sem_consultar_o_banco_n
     ("status", b"{nao json", "payload"),
     ("status", b'{"state": "explodida"}', "estado"),
     ("status", b'["iniciada"]', "estado"),
+    ("status", b'{"state": "desarmada"}', "estado"),  # a trip says why
+    ("status", b'{"state": "desarmada", "motivo": "Calor!"}', "estado"),
+    ("status", b'{"state": "desarmada", "motivo": "temperatura_acima_do_limite", "valor": "alto"}', "estado"),
+    ("status", b'{"state": "desarmada", "motivo": "temperatura_acima_do_limite", "valor": 1e400}', "estado"),
+    ("status", b'{"state": "iniciada", "parametros": {"voltagem": 9999}}', "estado"),
+    ("status", b'{"state": "iniciada", "ts": "ontem"}', "estado"),
     ("telemetria", b'{"tensao": "alta"}', "leitura"),
     ("telemetria", json.dumps([LEITURA] * 101).encode(), "lote"),
     ("telemetria", b"[]", "lote"),

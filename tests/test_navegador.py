@@ -451,3 +451,46 @@ def test_toda_pagina_passa_no_axe_core_sem_achado_serio_ou_critico(servidor_vivo
             verificar_acessibilidade(pagina)
     finally:
         contexto.close()
+
+
+# ---- the plant page ------------------------------------------------------------------------------
+def test_operador_da_motivo_a_parada_e_troca_os_turnos_pela_pagina_da_planta(servidor_vivo, pagina, capturas):
+    usuario = _operador(servidor_vivo)
+    moedor = _maquina_de(servidor_vivo, usuario, "Moedor 1")
+    inicio = agora_utc() - timedelta(minutes=50)
+    aplicar_estado_agora(servidor_vivo.servicos, moedor["id"], "iniciada", inicio)
+    aplicar_estado_agora(servidor_vivo.servicos, moedor["id"], "desarmada", inicio + timedelta(minutes=10),
+                         motivo="temperatura_acima_do_limite", valor=27.8, limite=20.0)
+    aplicar_estado_agora(servidor_vivo.servicos, moedor["id"], "iniciada", inicio + timedelta(minutes=30))
+    servidor_vivo.servicos.motor_alarmes.verificar_offline()  # silent since: offline 6 s (HEARTBEAT_TIMEOUT) later
+    _entrar(pagina, servidor_vivo, usuario)
+    pagina.click("nav >> text=Planta")
+    pagina.wait_for_url(f"{servidor_vivo.url}/planta")
+    classes = pagina.locator("svg.faixa rect.faixa__segmento").evaluate_all("rs => rs.map(r => r.classList[1])")
+    assert classes == [f"faixa__segmento--{estado}" for estado in ("iniciada", "desarmada", "iniciada", "offline")]
+    largura = pagina.locator("rect.faixa__segmento--desarmada").bounding_box()["width"]
+    assert largura > 0  # drawn from attributes: no inline style needed
+    pagina.screenshot(path=str(capturas / "planta.png"), full_page=True)
+
+    linha = pagina.locator("tr[data-parada-id]")
+    assert linha.count() == 1
+    linha.locator("select").select_option("quebra")
+    linha.locator("input[name=nota]").fill("ventilador travado")
+    linha.locator("button").click()
+    pagina.wait_for_selector("#mensagem-paradas[data-tipo=sucesso]", timeout=ESPERA_MS)
+    assert pagina.locator("tr[data-parada-id]").count() == 0
+    [parada] = servidor_vivo.servicos.paradas.rotulos(
+        [f"{moedor['id']}-{int((inicio + timedelta(minutes=10)).timestamp() * 1000):013d}"], usuario["id"]).values()
+    assert (parada["motivo"], parada["nota"]) == ("quebra", "ventilador travado")
+
+    pagina.fill("#ajustes-turnos", "Dia 07:00 19:00\nNoite 19:00 07:00")
+    pagina.fill("#ajustes-motivos", "quebra\nsetup\nlimpeza")
+    with pagina.expect_navigation():
+        pagina.click("#form-ajustes-planta button[type=submit]")
+    assert pagina.locator("#planta-turno option").all_inner_texts() == ["Dia inteiro", "Dia (07:00–19:00)", "Noite (19:00–07:00)"]
+    assert "quebra" in pagina.locator("#titulo-motivos + a, section[aria-labelledby=titulo-motivos]").first.inner_text()
+    with pagina.expect_navigation():
+        pagina.select_option("#planta-turno", "Noite")  # the shift picker shows its period at once
+    assert "turno=Noite" in pagina.url
+    assert pagina.evaluate("() => document.documentElement.scrollWidth") <= TELEFONE["width"]  # tables scroll inside
+    assert pagina.erros == []

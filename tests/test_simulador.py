@@ -68,7 +68,7 @@ def test_start_leva_rpm_e_tensao_ao_comandado_e_stop_esfria_e_para():
     assert abs(maquina.sensores["temperatura"] - 25) < 5
 
 
-def test_superaquecimento_para_a_maquina_sozinha():
+def test_superaquecimento_desarma_a_maquina_e_ela_diz_por_que_ate_o_proximo_comando():
     maquina = MaquinaSimulada(ID, semente=2)
     maquina.iniciar(dict(PARTIDA, temperatura=90))
     for _ in range(50):
@@ -79,8 +79,17 @@ def test_superaquecimento_para_a_maquina_sozinha():
         eventos = maquina.avancar(0.2)
         if eventos:
             break
-    assert eventos == ["parada"] and maquina.estado == "parada"
+    assert eventos == ["desarmada"] and maquina.estado == "desarmada"
     assert maquina.sensores["temperatura"] > 90 and maquina.falha is None
+    status = maquina.status(123)
+    assert (status["state"], status["motivo"], status["limite"], status["ts"]) == ("desarmada", "temperatura_acima_do_limite", 90, 123)
+    assert status["valor"] > 90 and status["parametros"] == dict(PARTIDA, temperatura=90)
+    for _ in range(100):
+        maquina.avancar(0.2)
+    assert maquina.status(124)["state"] == "desarmada"  # its heartbeats keep saying so
+    assert maquina.obedecer({"comando": "reset", "id": "r"}, 0) == "obedecido"
+    assert maquina.status(125) == {"state": "parada", "ts": 125, "parametros": {
+        campo: float(valor) for campo, valor in contrato.CONFIGURACAO_RESET.items()}}
 
 
 def test_comando_vencido_repetido_ou_fora_dos_limites_nao_muda_a_maquina():
