@@ -156,8 +156,9 @@ def resumo(servicos, usuario_id, desde=None, ate=None, agora=None) -> tuple:
         grupo["contagem"] += 1
     total_ms = sum(grupo["total_ms"] for grupo in grupos.values())
     motivos = sorted(grupos.values(), key=lambda grupo: (-grupo["total_ms"], grupo["motivo"] is None, grupo["motivo"] or ""))
+    # Longest first: the stop that cost most is the one to explain first.
     sem_motivo = sorted((parada for parada in paradas if not (rotulos.get(parada["parada_id"]) or {}).get("motivo")),
-                        key=lambda parada: parada["inicio_ms"], reverse=True)
+                        key=lambda parada: (_duracao_ms(parada), parada["inicio_ms"]), reverse=True)
     return [_publica(parada, rotulos.get(parada["parada_id"])) for parada in sem_motivo[:LIMITE_LISTA]], {
         "total_s": round(total_ms / 1000, 3),
         "motivos": [{"motivo": grupo["motivo"], "total_s": round(grupo["total_ms"] / 1000, 3),

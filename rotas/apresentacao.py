@@ -9,7 +9,7 @@ from flask import current_app, g
 
 from MongoDB.gerencia_BD import agora_utc
 from nucleo import mensagens
-from nucleo.contrato import (FUSO_PADRAO, IDIOMA_PADRAO, SENSORES_INFO, UNIDADES_PARTIDA,
+from nucleo.contrato import (FUSO_PADRAO, IDIOMA_PADRAO, MOTIVOS_DESARME, SENSORES_INFO, UNIDADES_PARTIDA,
                              UNIDADES_SENSORES)
 
 from .textos import TEXTOS
@@ -95,3 +95,26 @@ def formatar_leitura(valor, grandeza):
         return "—"
     numero = f"{valor:,.{CASAS_DECIMAIS.get(grandeza, 1)}f}".translate(SEPARADORES[idioma()])
     return f"{numero} {UNIDADES_SENSORES.get(grandeza, '')}".strip()
+
+
+def formatar_parametro(valor, campo):
+    """'1.963 rpm', '220,5 V': a start parameter with up to one decimal and its unit (nucleo/contrato.py UNIDADES_PARTIDA)."""
+    if valor is None:
+        return "—"
+    numero = f"{valor:,.1f}".removesuffix(".0").translate(SEPARADORES[idioma()])
+    return f"{numero} {UNIDADES_PARTIDA.get(campo, '')}".strip()
+
+
+def motivo_desarme(motivo) -> str:
+    """A trip reason in the user's words when the product knows it (nucleo/contrato.py MOTIVOS_DESARME), else as sent."""
+    chave = f"motivo_desarme_{motivo}"
+    texto = traduzir(chave)
+    return motivo if texto == chave else texto
+
+
+def descrever_desarme(desarme) -> str:
+    """'27,8 °C > 20,0 °C' for a trip the device reported with its values (the sensor comes from the reason), '' without them."""
+    if not desarme or desarme.get("valor") is None or desarme.get("limite") is None:
+        return ""
+    sensor = MOTIVOS_DESARME.get(desarme.get("motivo"))
+    return f"{formatar_leitura(desarme['valor'], sensor)} > {formatar_leitura(desarme['limite'], sensor)}"

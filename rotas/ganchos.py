@@ -5,7 +5,7 @@ scripts need (sensor table, texts) travel in `data-` attributes of <body>, never
 """
 from flask import g
 
-from nucleo.contrato import SENSORES_INFO, SEVERIDADES, UNIDADES_SENSORES
+from nucleo.contrato import MOTIVOS_DESARME, SENSORES_INFO, SEVERIDADES, UNIDADES_SENSORES
 
 from . import apresentacao, seguranca
 from .json import iso as iso_8601
@@ -37,6 +37,7 @@ def contexto_das_paginas():
         "t": apresentacao.traduzir,
         "textos_js": apresentacao.TEXTOS[idioma],
         "sensores_js": SENSORES_JS,
+        "MOTIVOS_DESARME": MOTIVOS_DESARME,
         "SEVERIDADES": SEVERIDADES,
         "GRANDEZAS": apresentacao.GRANDEZAS,
         "UNIDADES": UNIDADES_SENSORES,
@@ -62,6 +63,9 @@ def registrar_ganchos_das_paginas(app):
     app.add_template_filter(apresentacao.tempo_desde, "tempo_desde")
     app.add_template_filter(apresentacao.hora_local, "hora_local")
     app.add_template_filter(apresentacao.formatar_leitura, "leitura")
+    app.add_template_filter(apresentacao.formatar_parametro, "parametro")
+    app.add_template_filter(apresentacao.motivo_desarme, "motivo_desarme")
+    app.add_template_filter(apresentacao.descrever_desarme, "desarme")
     app.add_template_filter(iso, "iso")
     app.context_processor(contexto_das_paginas)
     app.after_request(cabecalhos_de_seguranca)

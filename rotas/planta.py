@@ -126,18 +126,6 @@ def porcentagem(fracao) -> str:
     return f"{100 * fracao:.1f}".translate(SEPARADORES[idioma()]) + " %"
 
 
-def motivo_desarme(motivo) -> str:
-    """A trip reason in the user's words when the product knows it (nucleo/contrato.py MOTIVOS_DESARME), else as sent."""
-    chave = f"motivo_desarme_{motivo}"
-    texto = traduzir(chave)
-    return motivo if texto == chave else texto
-
-
-@bp.app_template_filter("motivo_desarme")
-def _filtro_motivo_desarme(motivo):
-    return motivo_desarme(motivo)
-
-
 @bp.app_template_filter("data_local")
 def _filtro_data_local(dia):
     return dia.strftime(FORMATO_DATA[idioma()])

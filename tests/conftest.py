@@ -156,3 +156,5 @@ def assert_envelope(resposta, status):
 
 
 from servidores import mosquitto, nx_27017  # noqa: E402,F401  (fixtures)
+# One Chromium for the whole run, whichever test module asks for it (a fixture imported into two modules is two fixtures).
+from navegador import capturas, chromium, pagina, servidor_vivo  # noqa: E402,F401  (fixtures)

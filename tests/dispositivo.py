@@ -10,14 +10,17 @@ from mqtt.contrato import topico
 
 
 class DispositivoSimulado:
-    def __init__(self, porta, maquina_id, token, responder=True, usuario=None, client_id=None):
+    def __init__(self, porta, maquina_id, token, responder=True, usuario=None, client_id=None, desarme=None):
         """Logs in as the firmware does: username = machine id (or `usuario`), password = device token.
+
+        With `desarme` ({"motivo", "valor", "limite"}) a start trips at once, as the firmware reports it.
 
         Raises ConnectionRefusedError if the broker refuses the login; returns once its own
         command topic is subscribed.
         """
         self.maquina_id = maquina_id
         self.responder = responder
+        self.desarme = desarme
         self.comandos = queue.Queue()
         self.alheias = []  # (topic, payload) of every message that is not one of its commands
         self.desconexoes = []
@@ -57,9 +60,11 @@ class DispositivoSimulado:
         comando = json.loads(mensagem.payload)
         self.comandos.put(comando)
         if self.responder and comando.get("comando") in {"start", "stop", "reset"}:
-            estado = "iniciada" if comando["comando"] == "start" else "parada"
+            estado = {"state": "iniciada" if comando["comando"] == "start" else "parada"}
+            if comando["comando"] == "start" and self.desarme:
+                estado = {"state": "desarmada", **self.desarme}
             # No waiting here: this runs on paho's network thread, which must send the PUBACKs.
-            self.cliente.publish(topico(self.maquina_id, "status"), json.dumps({"state": estado}), qos=1)
+            self.cliente.publish(topico(self.maquina_id, "status"), json.dumps(estado), qos=1)
 
     def assinar(self, filtro) -> bool:
         """Subscribe and wait for the SUBACK: True if the broker granted it."""

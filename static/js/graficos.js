@@ -1,6 +1,7 @@
 // The machine page's charts: one uPlot per sensor (static/vendor/uplot, window.uPlot), the min–max band
 // of each bucket plus its average line, gaps where the device was silent, time axis in the user's zone;
 // the alarm limits as dashed lines and the periods an alarm was active shaded in its severity's colour.
+// One crosshair for all four (uPlot's cursor sync): hovering one chart shows the same instant in every legend.
 import { formatarLeitura, idioma, texto } from "./ui.js";
 
 const ALTURA = 190;
@@ -76,7 +77,7 @@ function formatadoresDeHora(fuso) {
   };
 }
 
-function opcoes(largura, casas, unidade, fuso, marcas) {
+function opcoes(largura, casas, unidade, fuso, marcas, chaveCursor) {
   const c = cores();
   const numero = formatadorNumero(casas);
   const horas = formatadoresDeHora(fuso);
@@ -100,7 +101,7 @@ function opcoes(largura, casas, unidade, fuso, marcas) {
       },
     },
     hooks: { drawClear: [(u) => desenharPeriodos(u, marcas)], draw: [(u) => desenharLimites(u, marcas)] },
-    cursor: { drag: { x: true, y: false } },
+    cursor: { drag: { x: true, y: false }, sync: { key: chaveCursor, setSeries: false } },
     legend: { live: true },
     series: [
       { label: texto("grafico_hora"), value: (u, segundos) => (segundos === null ? "—" : horas.completo.format(new Date(segundos * 1000))) },
@@ -132,14 +133,16 @@ function opcoes(largura, casas, unidade, fuso, marcas) {
   };
 }
 
-// Build the four charts; returns {mostrar(serie), marcar(limites, periodos)}: `mostrar` redraws them with a
-// /serie answer, `marcar` sets the limit lines {sensor: [{valor, tipo}]} and alarm periods [{sensor, inicio, fim, severidade}].
-export function criarGraficos(raiz, grandezas, fuso) {
+// Build the four charts; returns {mostrar(serie), marcar(limites, periodos), acrescentar, deslizar, areaDoGrafico}:
+// `mostrar` redraws them with a /serie answer, `marcar` sets the limit lines {sensor: [{valor, tipo}]} and alarm
+// periods [{sensor, inicio, fim, severidade}], `acrescentar` appends a live reading.
+export function criarGraficos(raiz, grandezas, fuso, aoRedimensionar = () => {}) {
+  const chaveCursor = `cursor-${Math.random().toString(36).slice(2)}`;
   const graficos = grandezas.map(([grandeza, casas, unidade]) => {
     const figura = raiz.querySelector(`[data-grandeza="${grandeza}"]`);
     const area = figura.querySelector("[data-area]");
     const marcas = { limites: [], periodos: [] };
-    const grafico = new window.uPlot(opcoes(area.clientWidth || 300, casas, unidade, fuso, marcas), [[], [], [], []], area);
+    const grafico = new window.uPlot(opcoes(area.clientWidth || 300, casas, unidade, fuso, marcas, chaveCursor), [[], [], [], []], area);
     return { grandeza, figura, area, grafico, marcas };
   });
   const observador = new ResizeObserver(() => {
@@ -147,10 +150,50 @@ export function criarGraficos(raiz, grandezas, fuso) {
       const largura = area.clientWidth;
       if (largura && largura !== grafico.width) grafico.setSize({ width: largura, height: ALTURA });
     });
+    aoRedimensionar();
   });
   graficos.forEach(({ area }) => observador.observe(area));
+  let larguraBalde = 0; // seconds per point of the last /serie answer
+
+  // Where the plot area of the charts lies, in CSS pixels from the left of a chart's area (the state strip lines up with it).
+  function areaDoGrafico() {
+    const { area, grafico } = graficos[0];
+    const esquerda = grafico.over.getBoundingClientRect().left - area.getBoundingClientRect().left;
+    return { esquerda, largura: grafico.over.clientWidth };
+  }
+
+  // A reading from the event stream: one more point at the end of every chart, the window slid to [desde, ate].
+  function acrescentar(segundos, valores, desdeSegundos, ateSegundos) {
+    graficos.forEach(({ grandeza, figura, grafico }) => {
+      const [tempos, ...series] = grafico.data.map((coluna) => Array.from(coluna));
+      const ultimo = tempos[tempos.length - 1];
+      if (ultimo !== undefined && segundos <= ultimo) return;
+      // Silent for longer than a few buckets: a gap, not a line drawn across the silence.
+      if (ultimo !== undefined && segundos - ultimo > 3 * Math.max(larguraBalde, 1)) {
+        tempos.push(ultimo + Math.max(larguraBalde, 1));
+        series.forEach((serie) => serie.push(null));
+      }
+      const valor = valores[grandeza] === undefined ? null : valores[grandeza];
+      tempos.push(segundos);
+      series.forEach((serie) => serie.push(valor));
+      const primeiro = tempos.findIndex((t) => t >= desdeSegundos);
+      const corte = primeiro < 0 ? 0 : primeiro;
+      grafico.setData([tempos.slice(corte), ...series.map((serie) => serie.slice(corte))], false);
+      grafico.setScale("x", { min: desdeSegundos, max: ateSegundos });
+      if (valor !== null) {
+        figura.querySelector("[data-vazio]").hidden = true;
+        figura.dataset.pontos = String(Number(figura.dataset.pontos || 0) + 1);
+      }
+    });
+  }
+
+  // The window moves on although nothing arrived (a silent machine): the charts keep ending now.
+  function deslizar(desdeSegundos, ateSegundos) {
+    graficos.forEach(({ grafico }) => grafico.setScale("x", { min: desdeSegundos, max: ateSegundos }));
+  }
 
   function mostrar(serie, desdeSegundos, ateSegundos) {
+    larguraBalde = serie.largura_s || 0;
     const tempos = serie.pontos.map((p) => new Date(p.t).getTime() / 1000);
     graficos.forEach(({ grandeza, figura, grafico }) => {
       const valores = (campo) => serie.pontos.map((p) => (p[grandeza] ? p[grandeza][campo] : null));
@@ -184,5 +227,5 @@ export function criarGraficos(raiz, grandezas, fuso) {
       }
     });
   }
-  return { mostrar, marcar };
+  return { mostrar, marcar, acrescentar, deslizar, areaDoGrafico };
 }

@@ -1,22 +1,22 @@
-// /maquinas/<id>: charts, live status and alarms (the dashboard's event stream), commands with their state,
-// readings, manual log and release, all through the API. The rules editor is static/js/regras.js.
+// /maquinas/<id>: live status, values, alarms and chart points from the event stream (the dashboard's), the
+// state strip, commands (static/js/comandos_maquina.js), manual log and release, all through the API.
+// The rules editor is static/js/regras.js. Nothing here polls: the stream says when something changed.
 import { api } from "./api.js";
 import { limitesDasRegras, mostrarAlarmes, periodosDeAlarme } from "./alarmes_maquina.js";
+import {
+  atualizarComandos, atualizarTemposRelativos, mostrarMaquinaNosComandos, prepararComandos,
+} from "./comandos_maquina.js";
 import { acompanharMaquinas } from "./eventos.js";
+import { criarFaixa } from "./faixa_estados.js";
 import { instanteParaParede, paredeParaInstante } from "./fuso.js";
 import { criarGraficos } from "./graficos.js";
 import {
-  GRANDEZAS, badge, formatarHora, formatarLeitura, fuso, linha, mostrarMensagem, preencherMaquina,
-  repetirEnquantoVisivel, texto,
+  GRANDEZAS, formatarHora, formatarLeitura, fuso, linha, mostrarMensagem, preencherMaquina, texto,
 } from "./ui.js";
 
 const painel = document.getElementById("painel-maquina");
 const id = encodeURIComponent(painel.dataset.maquinaId);
 const estado = document.getElementById("estado-atualizacao");
-
-// "Partida", "Enviado, aguardando a máquina"… (the keys comando_* and estado_* of rotas/textos.py).
-const nomeDoComando = (comando) => texto(`comando_${comando}`);
-const nomeDoEstado = (estado) => texto(`estado_${estado}`);
 
 function substituirLinhas(corpo, linhas, textoVazio, colunas) {
   if (linhas.length === 0) {
@@ -27,65 +27,16 @@ function substituirLinhas(corpo, linhas, textoVazio, colunas) {
   corpo.replaceChildren(...linhas);
 }
 
-// ---- status and alarms, live ------------------------------------------------------------
-function mostrarMaquina(maquina) {
-  preencherMaquina(painel, maquina);
-  document.getElementById("aviso-offline").hidden = maquina.online;
-  const zona = painel.querySelector('[data-campo="zona"]');
-  if (zona) zona.textContent = maquina.zona_vibracao ? texto("zona", maquina.zona_vibracao.toUpperCase()) : "";
-  mostrarAlarmes(maquina);
-}
-
-let alarmesVistos = null;
-acompanharMaquinas({
-  maquinaId: painel.dataset.maquinaId,
-  aoReceber: ({ maquinas }) => {
-    if (!maquinas.length) return;
-    mostrarMaquina(maquinas[0]);
-    // An alarm raised or cleared: the shaded periods change with it.
-    const agora = JSON.stringify((maquinas[0].alarmes || []).map((a) => [a.alarme_id, a.estado]));
-    if (alarmesVistos !== null && agora !== alarmesVistos) marcarAlarmes();
-    alarmesVistos = agora;
-  },
-  aoEstado: (mensagem, tipo) => mostrarMensagem(estado, mensagem, tipo),
-});
-
-// ---- commands, readings ----------------------------------------------------------------
-
-const estadoComando = document.getElementById("estado-comando");
-
-// "Último comando: Partida — Enviado, aguardando a máquina" (→ Confirmado / Expirado / Falhou).
-function mostrarUltimoComando(comando) {
-  estadoComando.hidden = !comando;
-  if (!comando) return;
-  estadoComando.dataset.estado = comando.estado;
-  estadoComando.dataset.comandoId = comando.comando_id;
-  estadoComando.replaceChildren(
-    texto("ultimo_comando", nomeDoComando(comando.comando)),
-    badge(comando.estado, nomeDoEstado(comando.estado)),
-  );
-}
-
-async function atualizarComandos() {
-  const { comandos } = await api("GET", `/api/machines/${id}/commands?limit=10`);
-  const linhas = comandos.map((c) => linha([
-    nomeDoComando(c.comando),
-    badge(c.estado, nomeDoEstado(c.estado)),
-    formatarHora(c.criado_em),
-  ]));
-  substituirLinhas(document.getElementById("lista-comandos"), linhas, texto("sem_comandos"), 3);
-  mostrarUltimoComando(comandos[0]);
-  return comandos[0];
-}
-
-// While the newest command is 'enviado', look again every 2 s until the device confirms or it expires.
+// ---- commands --------------------------------------------------------------------------------
+// While the newest command is 'enviado', look again every 2 s until the device confirms, trips or it expires.
 let acompanhando = null;
-function acompanharComando() {
-  if (acompanhando) return;
+async function atualizarEAcompanhar() {
+  const ultimo = await atualizarComandos(id);
+  if (!ultimo || ultimo.estado !== "enviado" || acompanhando) return;
   acompanhando = setInterval(async () => {
     try {
-      const ultimo = await atualizarComandos();
-      if (!ultimo || ultimo.estado !== "enviado") {
+      const atual = await atualizarComandos(id);
+      if (!atual || atual.estado !== "enviado") {
         clearInterval(acompanhando);
         acompanhando = null;
       }
@@ -94,8 +45,15 @@ function acompanharComando() {
     }
   }, 2000);
 }
+prepararComandos(id, () => atualizarEAcompanhar().catch(() => null));
+if (document.getElementById("estado-comando").dataset.estado === "enviado") atualizarEAcompanhar().catch(() => null);
+setInterval(atualizarTemposRelativos, 15000);
 
+// ---- readings: the table is read again when the stream brings a new one (at most every 5 s) ---------
+let leiturasPedidasEm = 0;
+let leiturasPendentes = null;
 async function atualizarLeituras() {
+  leiturasPedidasEm = Date.now();
   const { leituras } = await api("GET", `/api/sensor-data/${id}?limit=20`);
   const linhas = leituras.map((l) => linha([
     formatarHora(l.timestamp),
@@ -103,38 +61,14 @@ async function atualizarLeituras() {
   ]));
   substituirLinhas(document.getElementById("lista-leituras"), linhas, texto("sem_leituras"), 5);
 }
-
-const mensagemComando = document.getElementById("mensagem-comando");
-const formPartida = document.getElementById("form-partida");
-
-async function enviarComando(acao, corpo) {
-  mostrarMensagem(mensagemComando, texto("enviando"), "info");
-  formPartida.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
-  try {
-    const resposta = await api("POST", `/api/machines/${id}/${acao}`, corpo || {});
-    mostrarMensagem(mensagemComando, resposta.message, "sucesso");
-  } catch (erro) {
-    mostrarMensagem(mensagemComando, erro.message, "erro");
-    const campo = erro.campo && formPartida.elements[erro.campo];
-    if (campo) {
-      campo.setAttribute("aria-invalid", "true");
-      campo.focus();
-    }
-  }
-  const ultimo = await atualizarComandos().catch(() => null);
-  if (ultimo && ultimo.estado === "enviado") acompanharComando();
+function pedirLeituras() {
+  if (leiturasPendentes) return;
+  const espera = Math.max(0, 5000 - (Date.now() - leiturasPedidasEm));
+  leiturasPendentes = setTimeout(() => {
+    leiturasPendentes = null;
+    atualizarLeituras().catch((erro) => mostrarMensagem(estado, texto("nao_atualizou", erro.message), "erro"));
+  }, espera);
 }
-
-formPartida.addEventListener("submit", (evento) => {
-  evento.preventDefault();
-  const corpo = {};
-  ["voltagem", "velocidade", "temperatura"].forEach((campo) => {
-    corpo[campo] = Number(formPartida.elements[campo].value);
-  });
-  enviarComando("start", corpo);
-});
-document.getElementById("botao-parar").addEventListener("click", () => enviarComando("stop"));
-document.getElementById("botao-resetar").addEventListener("click", () => enviarComando("reset"));
 
 // ---- manual log ---------------------------------------------------------------------
 const formRegistro = document.getElementById("form-registro");
@@ -206,9 +140,12 @@ document.getElementById("botao-confirmar-liberacao").addEventListener("click", a
   }
 });
 
-// ---- charts, export -----------------------------------------------------------------------
+// ---- charts, state strip, export -----------------------------------------------------------------
 const DURACOES = { "1h": 3600e3, "24h": 86400e3, "7d": 7 * 86400e3, "30d": 30 * 86400e3 };
-const graficos = window.uPlot ? criarGraficos(document.getElementById("graficos"), GRANDEZAS, fuso) : null;
+const faixa = criarFaixa(document.getElementById("faixa-maquina"), painel.dataset.maquinaId);
+const graficos = window.uPlot
+  ? criarGraficos(document.getElementById("graficos"), GRANDEZAS, fuso, () => faixa.alinhar(graficos.areaDoGrafico()))
+  : null;
 const estadoGraficos = document.getElementById("estado-graficos");
 const formPeriodo = document.getElementById("form-periodo");
 const linkExportar = document.getElementById("link-exportar");
@@ -221,11 +158,22 @@ function periodoAtual() {
   const ate = new Date();
   return { desde: new Date(ate.getTime() - DURACOES[intervalo === "personalizado" ? "1h" : intervalo]), ate };
 }
+const aoVivo = () => intervalo !== "personalizado" && periodoMostrado !== null;
 
 function atualizarLinkExportar() {
   const { desde, ate } = periodoAtual();
   const consulta = new URLSearchParams({ desde: desde.toISOString(), ate: ate.toISOString(), format: "csv" });
   linkExportar.href = `/api/sensor-data/${id}/export?${consulta}`;
+}
+
+function carregarFaixa() {
+  // Live, the window ends now: a state that just began is inside it (and the charts slide along).
+  if (aoVivo()) {
+    periodoMostrado = periodoAtual();
+    graficos?.deslizar(periodoMostrado.desde.getTime() / 1000, periodoMostrado.ate.getTime() / 1000);
+  }
+  const { desde, ate } = periodoMostrado || periodoAtual();
+  faixa.carregar(desde, ate).catch(() => null);
 }
 
 async function carregarGraficos() {
@@ -238,12 +186,30 @@ async function carregarGraficos() {
   const serie = await api("GET", `/api/sensor-data/${id}/serie?${consulta}`);
   graficos.mostrar(serie, desde.getTime() / 1000, ate.getTime() / 1000);
   periodoMostrado = { desde, ate };
+  carregarFaixa();
+  faixa.alinhar(graficos.areaDoGrafico());
   await marcarAlarmes();
   const resolucao = serie.largura_s >= 3600 ? `${serie.largura_s / 3600} h` : serie.largura_s >= 60
     ? `${serie.largura_s / 60} min` : `${serie.largura_s} s`;
   mostrarMensagem(estadoGraficos, texto("graficos_periodo", formatarHora(desde.toISOString()), formatarHora(ate.toISOString()), resolucao));
   atualizarLinkExportar();
 }
+
+// A relative range keeps ending now: a reading from the stream is appended and the window slides with it.
+function acrescentarAoGrafico(leitura) {
+  if (!graficos || !aoVivo()) return;
+  periodoMostrado = periodoAtual();
+  const { desde, ate } = periodoMostrado;
+  graficos.acrescentar(new Date(leitura.timestamp).getTime() / 1000, leitura, desde.getTime() / 1000, ate.getTime() / 1000);
+  faixa.deslizar(desde, ate);
+}
+// A silent machine: nothing arrives, but the window still moves on (no request).
+setInterval(() => {
+  if (!graficos || !aoVivo() || document.visibilityState !== "visible") return;
+  periodoMostrado = periodoAtual();
+  graficos.deslizar(periodoMostrado.desde.getTime() / 1000, periodoMostrado.ate.getTime() / 1000);
+  faixa.deslizar(periodoMostrado.desde, periodoMostrado.ate);
+}, 30000);
 
 // The rules' limits and the alarms' active periods over the charts (regras.js announces saved rules).
 let regrasAtuais = JSON.parse(document.getElementById("secao-regras").dataset.regras);
@@ -287,19 +253,43 @@ formPeriodo.addEventListener("submit", (evento) => {
   carregarGraficosComAviso();
 });
 
+// ---- the machine, live ----------------------------------------------------------------------------
+let anterior = null; // the last machine the stream gave
+function mostrarMaquina(maquina) {
+  preencherMaquina(painel, maquina);
+  const zona = painel.querySelector('[data-campo="zona"]');
+  if (zona) zona.textContent = maquina.zona_vibracao ? texto("zona", maquina.zona_vibracao.toUpperCase()) : "";
+  mostrarAlarmes(maquina);
+  mostrarMaquinaNosComandos(maquina);
+  const antes = anterior;
+  anterior = maquina;
+  if (!antes) return;
+  // A new state: the device answered a command (or tripped), and the strip has a new interval.
+  if (maquina.status !== antes.status || maquina.online !== antes.online) {
+    atualizarEAcompanhar().catch(() => null);
+    carregarFaixa();
+  }
+  // An alarm raised or cleared: the shaded periods change with it.
+  const alarmes = (m) => JSON.stringify((m.alarmes || []).map((a) => [a.alarme_id, a.estado]));
+  if (alarmes(maquina) !== alarmes(antes)) marcarAlarmes();
+  const leitura = maquina.ultima_leitura;
+  if (leitura?.timestamp && leitura.timestamp !== antes.ultima_leitura?.timestamp) {
+    acrescentarAoGrafico(leitura);
+    pedirLeituras();
+  }
+}
+
+acompanharMaquinas({
+  maquinaId: painel.dataset.maquinaId,
+  aoReceber: ({ maquinas }) => {
+    if (maquinas.length) mostrarMaquina(maquinas[0]);
+  },
+  aoEstado: (mensagem, tipo, modo) => {
+    mostrarMensagem(estado, mensagem, tipo);
+    estado.dataset.modo = modo;
+  },
+});
+
 // A relative range ("last hour") keeps ending now: the link is rebuilt at the moment of the click.
 linkExportar.addEventListener("click", atualizarLinkExportar);
 carregarGraficosComAviso();
-setInterval(() => {
-  if (document.visibilityState === "visible" && intervalo !== "personalizado") carregarGraficosComAviso();
-}, 60000);
-
-// ---- polling of readings and commands (the stream carries the machine, not its tables) -----------
-async function atualizarTabelas() {
-  const [, ultimo] = await Promise.all([atualizarLeituras(), atualizarComandos()]);
-  if (ultimo && ultimo.estado === "enviado") acompanharComando();
-}
-if (estadoComando.dataset.estado === "enviado") acompanharComando();
-repetirEnquantoVisivel(atualizarTabelas, 5000, (erro) => {
-  mostrarMensagem(estado, texto("nao_atualizou", erro.message), "erro");
-});

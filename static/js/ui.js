@@ -54,6 +54,24 @@ export function formatarHora(iso, vazio = texto("nunca")) {
   return Number.isNaN(data.getTime()) ? vazio : formatoHora.format(data);
 }
 
+// Trip reasons and the sensor each one is about (nucleo/contrato.py MOTIVOS_DESARME), in <body data-motivos>.
+export const MOTIVOS_DESARME = lerJson(document.body.dataset.motivos, {});
+
+// "27,8 °C > 20,0 °C" for a trip reported with its values; "" without them (rotas/apresentacao.py says the same).
+export function valoresDoDesarme(desarme) {
+  if (!desarme || desarme.valor === null || desarme.valor === undefined || desarme.limite === null || desarme.limite === undefined) return "";
+  const sensor = MOTIVOS_DESARME[desarme.motivo];
+  return `${formatarLeitura(desarme.valor, sensor)} > ${formatarLeitura(desarme.limite, sensor)}`;
+}
+
+// "temperatura acima do limite: 27,8 °C > 20,0 °C"; an unknown reason as the device sent it.
+export function motivoDoDesarme(desarme) {
+  const chave = `motivo_desarme_${desarme.motivo}`;
+  const motivo = texto(chave) === chave ? desarme.motivo || "" : texto(chave);
+  const valores = valoresDoDesarme(desarme);
+  return valores ? `${motivo}: ${valores}` : motivo;
+}
+
 export function formatarLeitura(valor, grandeza) {
   if (valor === null || valor === undefined) return "—";
   const [casas, unidade] = CASAS[grandeza] || [1, ""];
@@ -81,9 +99,12 @@ export function preencherMaquina(raiz, maquina) {
   todos("nome").forEach((el) => { el.textContent = maquina.nome_maquina || texto("sem_nome"); });
   todos("fabricante_modelo").forEach((el) => { el.textContent = `${maquina.fabricante} ${maquina.modelo}`; });
   todos("link").forEach((el) => { el.href = `/maquinas/${encodeURIComponent(maquina.id)}`; });
-  todos("status").forEach((el) => {
-    const iniciada = maquina.status === "iniciada";
-    definirBadge(el, iniciada ? "iniciada" : "parada", texto(iniciada ? "iniciada" : "parada"));
+  const status = ["iniciada", "desarmada"].includes(maquina.status) ? maquina.status : "parada";
+  todos("status").forEach((el) => definirBadge(el, status, texto(status)));
+  todos("desarme").forEach((el) => {
+    const desarme = status === "desarmada" ? maquina.desarme : null;
+    el.textContent = desarme ? motivoDoDesarme(desarme) : "";
+    el.hidden = !desarme;
   });
   todos("online").forEach((el) => {
     const online = maquina.online ? "online" : "offline";
