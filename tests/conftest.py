@@ -156,3 +156,6 @@ def assert_envelope(resposta, status):
 
 
 from servidores import mosquitto, nx_27017  # noqa: E402,F401  (fixtures)
+# One Chromium per run, shared by every browser-test module (a session fixture imported into two modules
+# would start two Playwrights, and the second refuses to run inside the first one's event loop).
+from navegador import chromium  # noqa: E402,F401  (fixture)

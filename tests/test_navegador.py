@@ -20,7 +20,7 @@ from MongoDB.gerencia_BD import agora_utc
 from nucleo import etiquetas, leituras, validacao
 from nucleo import maquinas as casos_maquinas
 from rotas.openapi import especificacao
-from navegador import ARGS_CHROMIUM, TELEFONE, capturas, servidor_vivo, chromium, pagina, verificar_acessibilidade  # noqa: F401,E501
+from navegador import ARGS_CHROMIUM, TELEFONE, capturas, servidor_vivo, pagina, verificar_acessibilidade  # noqa: F401
 
 pytestmark = [pytest.mark.navegador, pytest.mark.mosquitto, pytest.mark.embutido]
 ESPERA_MS = 15_000
