@@ -4,6 +4,7 @@ What a person would check with a ruler: each label is the stock's size, the stoc
 runs over a label's edge (the longest names the product accepts included), and the PDF has one page per sheet.
 """
 import re
+import zlib
 
 import pytest
 
@@ -14,6 +15,8 @@ from navegador import capturas, servidor_vivo, verificar_acessibilidade  # noqa:
 pytestmark = [pytest.mark.navegador, pytest.mark.mosquitto, pytest.mark.embutido]
 TELAS = [{"width": 360, "height": 740}, {"width": 1440, "height": 900}]
 A4_PT = (595.92, 842.88)  # 210 × 297 mm in PDF points, as Chromium writes the MediaBox
+# The stock as the labels' maker prints it: columns, rows, label width and height, gap between columns, top margin (mm).
+ESTOQUES = {"a4-2x7": (2, 7, 99.1, 38.1, 2.5, 15.15), "a4-3x7": (3, 7, 63.5, 38.1, 2.5, 15.15)}
 NOME_LONGO = "Moedor de carne industrial da linha de embutidos número dois, ala norte, térreo."
 assert len(NOME_LONGO) == NOME_MAXIMO
 
@@ -51,6 +54,54 @@ def paginas_do_pdf(pdf: bytes) -> list:
     assert pdf.startswith(b"%PDF-")
     paginas = re.findall(rb"/Type\s*/Page\b(?!s).*?/MediaBox\s*\[([^\]]+)\]", pdf, re.S)
     return [tuple(round(float(n), 2) for n in caixa.split()[2:]) for caixa in paginas]
+
+
+def _objetos(pdf: bytes) -> dict:
+    return {int(n): corpo for n, corpo in re.findall(rb"(\d+) 0 obj\s*(.*?)endobj", pdf, re.S)}
+
+
+def _imagens_da_pagina(conteudo: bytes) -> list:
+    """Where each image (`Do`) lands on the page, in mm from the top-left corner: only q/Q/cm are followed."""
+    pilha, ctm, numeros, caixas = [], (1, 0, 0, 1, 0, 0), [], []
+    for token in conteudo.split():
+        if re.fullmatch(rb"[-+]?(\d+\.?\d*|\.\d+)", token):
+            numeros.append(float(token))
+            continue
+        if token == b"q":
+            pilha.append(ctm)
+        elif token == b"Q":
+            ctm = pilha.pop()
+        elif token == b"cm":
+            a, b, c, d, e, f = numeros[-6:]
+            A, B, C, D, E, F = ctm
+            ctm = (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+        elif token == b"Do":
+            a, b, c, d, e, f = ctm
+            xs, ys = (e, e + a + c), (f, f + b + d)
+            pt = 25.4 / 72
+            caixas.append((min(xs) * pt, (A4_PT[1] - max(ys)) * pt, max(xs) * pt, (A4_PT[1] - min(ys)) * pt))
+        if not token.startswith((b"<", b"/", b"[")):  # any other operator uses up its operands
+            numeros = []
+    return caixas
+
+
+def celulas_dos_qr(pdf: bytes, estoque) -> list:
+    """How many QR images each PDF page puts inside a distinct cell of the label stock (all must be in one)."""
+    objetos, contagens = _objetos(pdf), []
+    for pagina in (o for o in objetos.values() if re.search(rb"/Type\s*/Page\b(?!s)", o)):
+        numero = int(re.search(rb"/Contents\s+(\d+)\s+0\s+R", pagina).group(1))
+        fluxo = re.search(rb"stream\r?\n(.*?)\r?\nendstream", objetos[numero], re.S).group(1)
+        colunas, linhas, largura, altura, intervalo, topo = estoque
+        esquerda = (210 - colunas * largura - (colunas - 1) * intervalo) / 2
+        celulas = set()
+        for x0, y0, x1, y1 in _imagens_da_pagina(zlib.decompress(fluxo)):
+            coluna, linha = int((x0 - esquerda) // (largura + intervalo)), int((y0 - topo) // altura)
+            cx, cy = esquerda + coluna * (largura + intervalo), topo + linha * altura
+            assert 0 <= coluna < colunas and 0 <= linha < linhas, f"QR fora da folha em {x0:.1f}, {y0:.1f} mm"
+            assert cx <= x0 and x1 <= cx + largura and cy <= y0 and y1 <= cy + altura, f"QR fora da etiqueta {coluna},{linha}"
+            celulas.add((coluna, linha))
+        contagens.append(len(celulas))
+    return contagens
 
 
 def _admin(servidor):
@@ -145,13 +196,16 @@ def test_admin_escolhe_maquinas_de_dois_donos_e_imprime_etiquetas_que_cabem_na_f
         assert medidas["problemas"] == []
         assert medidas["por_pagina"] == [14, 2] and medidas["colunas"] == [2, 2]
         assert "F" * NOME_MAXIMO + " " + "M" * NOME_MAXIMO in medidas["nomes"]
-        assert paginas_do_pdf(pagina.pdf(format="A4")) == [A4_PT, A4_PT]
+        pdf = pagina.pdf(format="A4")
+        assert paginas_do_pdf(pdf) == [A4_PT, A4_PT]
+        assert celulas_dos_qr(pdf, ESTOQUES["a4-2x7"]) == [14, 2]
         pagina.check("input[name=folha][value=a4-3x7]")
         medidas = _medir(pagina)
         assert medidas["problemas"] == []
         assert medidas["por_pagina"] == [16] and medidas["colunas"] == [3]
         assert medidas["tamanhos_mm"] == ["63.5×38.1"]
-        assert paginas_do_pdf(pagina.pdf(format="A4")) == [A4_PT]
+        pdf = pagina.pdf(format="A4")
+        assert paginas_do_pdf(pdf) == [A4_PT] and celulas_dos_qr(pdf, ESTOQUES["a4-3x7"]) == [16]
         verificar_acessibilidade(pagina, f"folha 3 × 7 com todas marcadas em {tela['width']} px")
 
         # The address keeps the choice: a reload (or the link sent to a colleague) shows the same sheet.
