@@ -32,6 +32,11 @@ def parece_link(texto) -> bool:
     return isinstance(texto, str) and ("://" in texto or "codigo=" in texto)
 
 
+def nome_na_etiqueta(maquina) -> str:
+    """The name printed on a label: the owner's name for the machine, else its maker and model."""
+    return maquina.get("nome_maquina") or f"{maquina['fabricante']} {maquina['modelo']}"
+
+
 def arquivo_qrcode(maquina_id) -> str:
     """The label's file name in QRCODE_DIR (the console and the API write it, the label sheet reads it)."""
     return f"qrcode_{maquina_id}.png"

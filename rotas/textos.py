@@ -189,14 +189,22 @@ TEXTOS = {
 
         # ---- admins' QR label sheet
         "etiquetas_qr": "Etiquetas QR", "imprimir": "Imprimir",
-        "etiquetas_escolhidas": "Máquinas escolhidas pelo endereço ({}).",
-        "etiquetas_livres": "Todas as máquinas livres (sem dono). Para escolher, use {}.",
-        "exemplo_ids": "código1,código2",
-        "etiquetas_folha": "Folha A4; cada etiqueta leva o QR de associação, o código e o fabricante/modelo. "
+        "etiquetas_folha": "Cada etiqueta leva o nome da máquina, o código e o QR de associação. "
                            "O QR contém o segredo de associação: guarde as folhas impressas com cuidado.",
+        "etiquetas_escolher": "Máquinas a etiquetar", "folha_de_etiquetas": "Folha de etiquetas",
+        "folha_opcao": "A4, {} colunas × {} linhas de {} × {} mm ({} por folha; {})",
+        "imprimir_contorno": "Imprimir o contorno de cada etiqueta (para recortar em papel comum)",
+        "etiquetas_procurar_exemplo": "Nome, código, modelo, dono ou “sem dono”",
+        "marcar_todas": "Marcar todas", "desmarcar_todas": "Desmarcar todas",
+        "etiquetas_contagem": "Marcadas: {} de {} máquinas · folhas A4: {}",
+        "botoes_valem_para_mostradas": "Com a procura ativa, Marcar todas e Desmarcar todas valem só para as máquinas mostradas.",
+        "dono": "Dono", "sem_dono": "sem dono", "sem_qr": "sem QR",
+        "nenhuma_encontrada": "Nenhuma máquina com este texto.", "atualizar_previa": "Atualizar a prévia",
+        "previa_impressao": "Prévia da impressão", "folha_n_de_m": "Folha {} de {}",
+        "dica_impressao": "Na janela de impressão, escolha papel A4, escala 100% (tamanho real) e margens padrão.",
         "etiquetas_novo_segredo": "Etiqueta indisponível ou segredo vazado? Gere um novo segredo e QR pelo console: "
                                   "{} (a etiqueta antiga deixa de valer).",
-        "maquina_nao_encontrada": "Máquina não encontrada: {}", "sem_etiquetas": "Nenhuma máquina para etiquetar.",
+        "maquina_nao_encontrada": "Máquina não encontrada: {}", "sem_etiquetas": "Nenhuma máquina marcada: marque as que quer etiquetar.",
         "alt_qr": "QR code de associação da máquina {}",
         "etiqueta_indisponivel": "etiqueta indisponível — gere um novo segredo pelo console",
     },
@@ -380,14 +388,22 @@ TEXTOS = {
 
         # ---- admins' QR label sheet
         "etiquetas_qr": "QR labels", "imprimir": "Print",
-        "etiquetas_escolhidas": "Machines chosen in the address ({}).",
-        "etiquetas_livres": "Every free machine (no owner). To choose, use {}.",
-        "exemplo_ids": "code1,code2",
-        "etiquetas_folha": "A4 sheet; each label carries the pairing QR, the code and the maker/model. "
+        "etiquetas_folha": "Each label carries the machine's name, its code and the pairing QR. "
                            "The QR holds the pairing secret: keep printed sheets safe.",
+        "etiquetas_escolher": "Machines to label", "folha_de_etiquetas": "Label stock",
+        "folha_opcao": "A4, {} columns × {} rows of {} × {} mm ({} per sheet; {})",
+        "imprimir_contorno": "Print each label's outline (to cut on plain paper)",
+        "etiquetas_procurar_exemplo": "Name, code, model, owner or “no owner”",
+        "marcar_todas": "Select all", "desmarcar_todas": "Select none",
+        "etiquetas_contagem": "Selected: {} of {} machines · A4 sheets: {}",
+        "botoes_valem_para_mostradas": "While searching, Select all and Select none apply to the machines shown only.",
+        "dono": "Owner", "sem_dono": "no owner", "sem_qr": "no QR",
+        "nenhuma_encontrada": "No machine matches this text.", "atualizar_previa": "Update the preview",
+        "previa_impressao": "Print preview", "folha_n_de_m": "Sheet {} of {}",
+        "dica_impressao": "In the print dialog choose A4 paper, 100% scale (actual size) and default margins.",
         "etiquetas_novo_segredo": "Label unavailable or secret leaked? Create a new secret and QR from the console: "
                                   "{} (the old label stops working).",
-        "maquina_nao_encontrada": "Machine not found: {}", "sem_etiquetas": "No machines to label.",
+        "maquina_nao_encontrada": "Machine not found: {}", "sem_etiquetas": "No machine selected: tick the ones to label.",
         "alt_qr": "Pairing QR code of machine {}",
         "etiqueta_indisponivel": "label unavailable — create a new secret from the console",
     },

@@ -597,15 +597,26 @@ def test_etiquetas_recusam_operador_e_visitante(app, client, atores, logado):
     assert caminho(client.get(f"/admin/etiquetas/{maquina['id']}.png")) == "/entrar"
 
 
-def test_etiquetas_mostram_as_livres_com_qr_e_avisam_as_sem_png(app, client, atores, admin):
+def folha_impressa(html):
+    """The sheets part of /admin/etiquetas (the picker and the inert label templates left out)."""
+    return html[html.index('id="folha-etiquetas"'):html.index('id="modelos-etiquetas"')]
+
+
+def test_etiquetas_listam_todas_as_maquinas_com_o_dono_e_ja_marcam_as_livres(app, client, atores, admin):
     com_png = etiqueta_gravada(app, atores)
     sem_png = atores.maquina(fabricante="ABB", modelo="M3BP")
-    dono = atores.usuario()
-    ocupada = atores.maquina_de(dono)
+    dono = atores.usuario("joana")
+    ocupada = atores.maquina_de(dono, "Serra da Joana")
     html = client.get("/admin/etiquetas").get_data(as_text=True)
-    assert f'src="/admin/etiquetas/{com_png["id"]}.png"' in html
-    assert "etiqueta indisponível — gere um novo segredo pelo console" in html and "ABB M3BP" in html
-    assert sem_png["id"] in html and ocupada["id"] not in html
+    lista = texto_visivel(html[html.index('id="lista-etiquetas"'):html.index('id="nenhuma-encontrada"')])
+    assert "Serra da Joana" in lista and "Dono: joana · joana@exemplo.com" in lista
+    assert lista.count("Dono: sem dono") == 2 and "ABB M3BP" in lista and "sem QR" in lista
+    assert re.search(rf'value="{com_png["id"]}"[^>]* checked', html) and re.search(rf'value="{sem_png["id"]}"[^>]* checked', html)
+    assert not re.search(rf'value="{ocupada["id"]}"[^>]* checked', html)
+    folha = folha_impressa(html)
+    assert f'src="/admin/etiquetas/{com_png["id"]}.png"' in folha and ocupada["id"] not in folha
+    assert "etiqueta indisponível — gere um novo segredo pelo console" in folha and "ABB M3BP" in folha
+    assert "Marcadas: 2 de 3 máquinas · folhas A4: 1" in texto_visivel(html)
     png = client.get(f"/admin/etiquetas/{com_png['id']}.png")
     assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
     assert png.headers["Cache-Control"] == "no-store"
@@ -614,14 +625,36 @@ def test_etiquetas_mostram_as_livres_com_qr_e_avisam_as_sem_png(app, client, ato
     assert client.get("/admin/etiquetas/..%2F..%2Fconfig.png").status_code == 404
 
 
-def test_etiquetas_escolhidas_por_ids(app, client, atores, admin):
+def test_etiquetas_escolhidas_por_ids_levam_nome_e_codigo(app, client, atores, admin):
     primeira, segunda = etiqueta_gravada(app, atores), etiqueta_gravada(app, atores)
-    html = client.get(f"/admin/etiquetas?ids={segunda['id']},0123456789abcdef01234567").get_data(as_text=True)
-    assert segunda["id"] in html and primeira["id"] not in html
-    assert "Máquina não encontrada" in html
-    estilo = client.get("/static/css/estilo.css")
-    assert "@page" in estilo.get_data(as_text=True) and "size: A4" in estilo.get_data(as_text=True)
+    nomeada = atores.maquina_de(atores.usuario(), "Moedor da linha 2")
+    html = client.get(f"/admin/etiquetas?ids={segunda['id']},{nomeada['id'].upper()},0123456789abcdef01234567")
+    html = html.get_data(as_text=True)
+    folha = folha_impressa(html)
+    assert segunda["id"] in folha and nomeada["id"] in folha and primeira["id"] not in folha
+    assert "Moedor da linha 2" in folha and "WEG W22" in folha  # the owner's name, else maker and model
+    assert "Máquina não encontrada: 0123456789abcdef01234567" in texto_visivel(html)
+    # The page's own form sends ?ids=a&ids=b; an empty ids= is "nothing ticked", not "the free ones".
+    folha = folha_impressa(client.get(f"/admin/etiquetas?ids=&ids={primeira['id']}").get_data(as_text=True))
+    assert primeira["id"] in folha and segunda["id"] not in folha
+    vazia = client.get("/admin/etiquetas?ids=").get_data(as_text=True)
+    assert "etiqueta__nome" not in folha_impressa(vazia) and re.search(r'id="sem-etiquetas">', vazia)
+
+
+def test_etiquetas_repartidas_em_folhas_do_estoque_escolhido(app, client, atores, admin):
+    for _ in range(22):
+        atores.maquina()
+    html = client.get("/admin/etiquetas").get_data(as_text=True)  # 2 × 7 unless told
+    assert folha_impressa(html).count('class="folha-etiquetas__pagina"') == 2
+    assert 'aria-label="Folha 2 de 2"' in html and "folha-etiquetas--a4-2x7" in html
+    assert texto_visivel(html).count("A4, 2 colunas × 7 linhas de 99,1 × 38,1 mm (14 por folha; Pimaco A4263") == 1
+    html = client.get("/admin/etiquetas?folha=a4-3x7").get_data(as_text=True)
+    folhas = folha_impressa(html).split('class="folha-etiquetas__pagina"')[1:]
+    assert [f.count('<li class="etiqueta') for f in folhas] == [21, 1] and "folha-etiquetas--a4-3x7" in html
+    estilo = client.get("/static/css/etiquetas.css")
+    css = estilo.get_data(as_text=True)
     estilo.close()
+    assert "@page { size: A4; margin: 15mm 4mm; }" in css and "--largura: 99.1mm" in css and "--largura: 63.5mm" in css
 
 
 def test_pagina_de_erro_e_etiquetas_seguem_o_idioma(app, client, atores, servicos, admin):

@@ -3,12 +3,9 @@
 // dashboard opens the way each person left it.
 import { api } from "./api.js";
 import { piorAtivo } from "./alarme_ui.js";
+import { normalizar } from "./ui.js";
 
 const form = document.getElementById("ferramentas-painel");
-
-function normalizar(texto) {
-  return (texto || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase();
-}
 
 const SITUACOES = {
   "": () => true,

@@ -23,6 +23,11 @@ export function texto(chave, ...valores) {
   return resultado;
 }
 
+// What a search compares: no accents, no case ("Moedor Três" matches "moedor tres").
+export function normalizar(texto) {
+  return (texto || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase();
+}
+
 // "há 5 s", "há 3 min", "há 2 h", "há 4 d" since an ISO instant; "nunca" without one.
 export function tempoDesde(iso, agora = Date.now()) {
   const instante = iso ? new Date(iso).getTime() : NaN;
