@@ -39,6 +39,7 @@ MINUTO_MS = 60_000
 LINHAS = ("Linha 1", "Linha 2")
 NOITE = (22, 6)  # machines on two shifts stop from 22:00 to 06:00 in the owner's zone
 ACABA_INICIADA_S = 20 * 60  # every machine is running for the last minutes, as the simulator goes on
+OBRIGATORIOS = {2: "desarmada", 4: "offline"}  # after its 2nd and 4th runs: every machine has a trip and a drop
 
 
 def maquinas_de_demonstracao(servicos, usuario_id) -> list:
@@ -74,7 +75,7 @@ def semear(servicos, usuario, quantidade, dias, agora=None, semente=None, relata
 # ---- the plan: what each machine did, as (estado, inicio_ms, fim_ms) ----------------------------------
 def _plano(aleatorio, inicio_ms, fim_ms, fuso, dois_turnos) -> list:
     """Contiguous segments from inicio to fim; the last one `iniciada`, open at fim."""
-    segmentos, t, estado = [], inicio_ms, "iniciada"
+    segmentos, t, estado, corridas = [], inicio_ms, "iniciada", 0
     ultimo_ms = fim_ms - ACABA_INICIADA_S * 1000
     while t < ultimo_ms:
         if dois_turnos and _de_noite(t, fuso):
@@ -90,7 +91,8 @@ def _plano(aleatorio, inicio_ms, fim_ms, fuso, dois_turnos) -> list:
         fim = min(t + int(duracao_s * 1000), ultimo_ms)
         segmentos.append((estado, t, fim))
         t = fim
-        estado = _seguinte(aleatorio, estado)
+        corridas += estado == "iniciada"
+        estado = OBRIGATORIOS.get(corridas) if estado == "iniciada" and corridas in OBRIGATORIOS else _seguinte(aleatorio, estado)
     segmentos.append(("iniciada", t, fim_ms))
     return _juntar(segmentos)
 
