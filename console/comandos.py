@@ -131,7 +131,7 @@ def maquina_novo_segredo(con, args):
         con.escrever_json(novo)
         return OK
     con.escrever(f"Novo segredo da máquina {novo['id']}; o anterior e a etiqueta antiga deixaram de valer.")
-    con.mostrar_etiqueta(novo["link"], novo["qrcode"])
+    con.mostrar_etiqueta(novo["id"], novo["link"], novo["qrcode"])
     if novo["dono"]:
         con.escrever(f"  A máquina continua associada ao usuário {novo['dono']}.")
     return OK

@@ -84,7 +84,7 @@ def demo(con, args):
     if existentes:
         con.escrever(f"{usuario['nome_usuario']} já tem {len(existentes)} máquina(s) de demonstração com histórico: "
                      "nada é semeado de novo (a demonstração semeia uma vez por usuário).")
-        ids = [m["id"] for m in existentes]
+        ids, primeira = [m["id"] for m in existentes], existentes[0]["nome_maquina"]
         if args.sem_simular:
             return OK
         prontas = cadastro.adotar_maquinas(con.servicos, con.cfg["DATA_DIR"], ids)
@@ -96,12 +96,13 @@ def demo(con, args):
         cadastro.guardar_tokens(con.servicos, con.cfg["DATA_DIR"], [(m["id"], m["token"]) for m in criadas])
         con.escrever("Pronto: gráficos de 24 h, 7 d e 30 d, alarmes, paradas com e sem motivo e a página /planta "
                      "já têm o que mostrar.")
-        maquinas = [(m["id"], m["token"]) for m in criadas]
+        maquinas, primeira = [(m["id"], m["token"]) for m in criadas], criadas[0]["nome"]
         if args.sem_simular:
             con.escrever("Sem simulação (--sem-simular): as máquinas ficam offline até alguém as fazer falar "
                          f"(main.py simular --usuario {args.usuario or usuario['email']}).")
             return OK
     if not args.paradas:
-        con.escrever(f"Uma delas vai superaquecer em cerca de {SUPERAQUECE_APOS_S} s (e desarmar): ache-a no painel.")
+        con.escrever(f"{primeira} vai superaquecer em cerca de {SUPERAQUECE_APOS_S} s e desarmar: no painel ela sobe "
+                     "para o topo, com o alarme de temperatura.")
     return _rodar(con, args, maquinas,
                   programar=lambda sim: sim.programar_falha(0, "superaquecimento", SUPERAQUECE_APOS_S))
