@@ -4,6 +4,7 @@ The simulator and paho are imported inside the commands: the other commands shou
 """
 from MongoDB.erros import ErroDominio
 from nucleo import contas
+from nucleo.contrato import LIMITES_PARTIDA_PADRAO
 
 OK = 0
 SUPERAQUECE_APOS_S = 45  # the demo's first machine overheats this soon, so there is something to find
@@ -102,7 +103,15 @@ def demo(con, args):
                          f"(main.py simular --usuario {args.usuario or usuario['email']}).")
             return OK
     if not args.paradas:
-        con.escrever(f"{primeira} vai superaquecer em cerca de {SUPERAQUECE_APOS_S} s e desarmar: no painel ela sobe "
-                     "para o topo, com o alarme de temperatura.")
-    return _rodar(con, args, maquinas,
-                  programar=lambda sim: sim.programar_falha(0, "superaquecimento", SUPERAQUECE_APOS_S))
+        con.escrever(f"{primeira} vai superaquecer em cerca de {SUPERAQUECE_APOS_S} s: o alarme de temperatura a põe "
+                     "no topo do painel e ela desarma.")
+    return _rodar(con, args, maquinas, programar=_superaquecer_a_primeira)
+
+
+def _superaquecer_a_primeira(simulador):
+    """The first machine runs at the highest maximum temperature a start allows, then overheats: it passes the
+    alarm limit well before it trips, so the alarm is raised, and stays active while it cools."""
+    primeira = simulador.maquinas[0]
+    if primeira.em_operacao:
+        primeira.iniciar({"temperatura": LIMITES_PARTIDA_PADRAO["temperatura"][1]})
+    simulador.programar_falha(0, "superaquecimento", SUPERAQUECE_APOS_S)

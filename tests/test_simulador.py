@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import mongomock
@@ -24,6 +25,7 @@ from nucleo import contrato, validacao
 from nucleo import maquinas as casos_maquinas
 from MongoDB.gerencia_BD import GerenciadorBD
 from nucleo.servicos import criar_servicos
+from MongoDB.gerencia_BD import agora_utc
 from test_mqtt_integracao import app_mqtt, esperar  # noqa: F401  (fixture)
 
 RAIZ = Path(__file__).resolve().parent.parent
@@ -349,3 +351,22 @@ def test_simular_recusa_maquina_online_sem_trocar_token_e_nada_muda(simular_no_a
         assert "000000000000000000000000 não encontrada" in capsys.readouterr().err
     finally:
         dispositivo.fechar()
+
+
+@pytest.mark.mosquitto
+def test_demo_semeia_e_depois_as_maquinas_falam_pelo_broker(app_mqtt, tmp_path):  # noqa: F811
+    servicos = app_mqtt.extensions["databutcher"]
+    atores = Atores(app_mqtt.test_client(), servicos)
+    atores.usuario("rita")
+    saida = io.StringIO()
+    codigo = main.executar(["demo", "--usuario", "rita@exemplo.com", "--maquinas", "2", "--dias", "1",
+                            "--duracao", "1.5", "--intervalo", "0.2"],
+                           servicos=servicos, cfg=dict(app_mqtt.config, DATA_DIR=str(tmp_path)), saida=saida)
+    assert codigo == 0, saida.getvalue()
+    assert "Demo 01 vai superaquecer" in saida.getvalue() and "Erros: 0;" in saida.getvalue()
+    demo = {m["nome_maquina"]: m for m in servicos.maquinas.listar_todas()}
+    recentes = lambda m: servicos.telemetria.listar(m["id"], 5, desde=agora_utc() - timedelta(seconds=30))  # noqa: E731
+    for maquina in demo.values():
+        esperar(lambda: len(recentes(maquina)) >= 3, mensagem="leituras ao vivo depois da semeadura")
+    # ready to overheat: it runs at the highest maximum a start allows, so the alarm comes before the trip
+    assert servicos.maquinas.buscar(demo["Demo 01"]["id"])["configuracoes"]["temperatura"] == 120
