@@ -100,7 +100,7 @@ def demo(con, args):
         maquinas, primeira = [(m["id"], m["token"]) for m in criadas], criadas[0]["nome"]
         if args.sem_simular:
             con.escrever("Sem simulação (--sem-simular): as máquinas ficam offline até alguém as fazer falar "
-                         f"(main.py simular --usuario {args.usuario or usuario['email']}).")
+                         f"(main.py demo --usuario {args.usuario or usuario['email']} as encontra e as faz falar).")
             return OK
     if not args.paradas:
         con.escrever(f"{primeira} vai superaquecer em cerca de {SUPERAQUECE_APOS_S} s: o alarme de temperatura a põe "

@@ -57,14 +57,14 @@ def _semana():
 def test_demo_semeia_uma_semana_que_graficos_planta_paradas_e_alarmes_mostram(demo, client, atores):
     dono = atores.usuario("maria")
     inicio = time.monotonic()
-    codigo, saida = demo("--usuario", "maria@exemplo.com", "--maquinas", "2", "--sem-simular")
+    codigo, saida = demo("--usuario", "maria@exemplo.com", "--maquinas", "1", "--sem-simular")
     assert codigo == 0, saida
     assert time.monotonic() - inicio < 30, "semear deve levar segundos"
 
     maquinas = client.get("/api/machines", headers=dono["headers"]).get_json()["machines"]
-    assert sorted(m["nome_maquina"] for m in maquinas) == ["Demo 01", "Demo 02"]
+    assert sorted(m["nome_maquina"] for m in maquinas) == ["Demo 01"]
     utilizacao = _consulta(client, dono, "/api/utilization", **_semana())["maquinas"]
-    assert len(utilizacao) == 2
+    assert len(utilizacao) == 1
     for linha in utilizacao:
         assert linha["iniciada_s"] > 24 * 3600 and linha["parada_s"] > 3600, linha
     assert sum(linha["desarmada_s"] for linha in utilizacao) > 0 and sum(linha["offline_s"] for linha in utilizacao) > 0

@@ -39,14 +39,14 @@ def test_primeira_hora_do_readme_com_broker_embutido(tmp_path):
                 mensagem="leituras do simulador no app")
         assert pedir(porta, "GET", maquina, token=token)[1]["maquina"]["status"] == "iniciada"
 
-        saida = _console(ambiente_app, "demo", "--usuario", "maria@frigo.com", "--maquinas", "1", "--dias", "2",
+        saida = _console(ambiente_app, "demo", "--usuario", "maria@frigo.com", "--maquinas", "1", "--dias", "1",
                          "--sem-simular")
         assert "Demo 01" in saida
         agora = agora_utc()
-        consulta = urlencode({"desde": (agora - timedelta(days=2)).isoformat(), "ate": agora.isoformat()})
+        consulta = urlencode({"desde": (agora - timedelta(days=1)).isoformat(), "ate": agora.isoformat()})
         linhas = {linha["nome_maquina"]: linha
                   for linha in pedir(porta, "GET", f"/api/utilization?{consulta}", token=token)[1]["maquinas"]}
-        assert linhas["Demo 01"]["iniciada_s"] > 3600 and linhas["Demo 01"]["parada_s"] > 0
+        assert linhas["Demo 01"]["iniciada_s"] > 1800 and linhas["Demo 01"]["parada_s"] > 0
     finally:
         app.parar()
     assert filhos_vivos(tmp_path) == []
