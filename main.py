@@ -15,6 +15,7 @@ from pymongo.errors import PyMongoError
 
 import config
 from console import comandos as c
+from console import simulacao
 from console.menu import Menu
 from console.terminal import Console
 from MongoDB.erros import BancoEmbutidoIndisponivel, ErroDominio
@@ -67,6 +68,18 @@ def _grupo(comandos, nome, ajuda):
     return parser.add_subparsers(dest="acao", required=True, metavar="AÇÃO", title="ações")
 
 
+def _opcoes_do_simulador(p):
+    """What `simular` and `demo` share: how the simulated devices talk, and for how long."""
+    p.add_argument("--intervalo", type=_positivo, default=1.0, help="segundos entre leituras de cada máquina (padrão 1)")
+    p.add_argument("--via", choices=["mqtt", "http"], default="mqtt", help="mqtt (padrão; recebe comandos) ou http (sem comandos)")
+    p.add_argument("--duracao", type=_positivo, help="segundos de simulação (padrão: até Ctrl+C)")
+    p.add_argument("--broker", help="host do broker MQTT (padrão: MQTT_BROKER_URL ou 127.0.0.1)")
+    p.add_argument("--porta", type=int, help="porta do broker MQTT (padrão: MQTT_BROKER_PORT)")
+    p.add_argument("--url", help="URL do app para --via http (padrão: http://HOST:PORT)")
+    p.add_argument("--falhas", action="store_true", help="falhas ao acaso: superaquecimento e vibração (em operação), queda de rede")
+    p.add_argument("--paradas", action="store_true", help="máquinas começam paradas (padrão: em operação, iniciada)")
+
+
 def criar_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="main.py", add_help=False,
@@ -84,8 +97,9 @@ def criar_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin", action="store_true", help="criar já como administrador")
     _comando(usuario, "remover", "remover um usuário (as máquinas dele ficam livres)",
              c.usuario_remover).add_argument("--nome", required=True, help="nome de usuário")
-    _comando(usuario, "admin", "promover um usuário a administrador",
-             c.usuario_admin).add_argument("--nome", required=True, help="nome de usuário")
+    p = _comando(usuario, "admin", "promover um usuário a administrador", c.usuario_admin)
+    p.add_argument("usuario", nargs="?", metavar="USUARIO", help="nome de usuário ou e-mail da conta")
+    p.add_argument("--nome", help="o mesmo, como opção (nome de usuário ou e-mail)")
     _comando(usuario, "listar", "listar os usuários", c.usuario_listar, json_opcional=True)
 
     maquina = _grupo(comandos, "maquina", "gerenciar máquinas")
@@ -123,17 +137,28 @@ def criar_parser() -> argparse.ArgumentParser:
     p.add_argument("--maquinas", type=_inteiro_entre(0, 100_000), help="quantas máquinas (padrão: as cadastradas)")
     p.add_argument("--hz", type=_positivo, default=1.0, help="leituras por segundo de cada máquina (padrão 1)")
 
-    p = _comando(comandos, "simular", "simular máquinas enviando telemetria (MQTT ou HTTP)", c.simular)
-    p.add_argument("--maquinas", type=_inteiro_entre(1, 5000), default=10, help="quantas máquinas (padrão 10); reaproveita as de DATA_DIR/simulador.json")
-    p.add_argument("--intervalo", type=_positivo, default=1.0, help="segundos entre leituras de cada máquina (padrão 1)")
-    p.add_argument("--via", choices=["mqtt", "http"], default="mqtt", help="mqtt (padrão; recebe comandos) ou http (sem comandos)")
-    p.add_argument("--duracao", type=_positivo, help="segundos de simulação (padrão: até Ctrl+C)")
-    p.add_argument("--broker", help="host do broker MQTT (padrão: MQTT_BROKER_URL ou 127.0.0.1)")
-    p.add_argument("--porta", type=int, help="porta do broker MQTT (padrão: MQTT_BROKER_PORT)")
-    p.add_argument("--url", help="URL do app para --via http (padrão: http://HOST:PORT)")
-    p.add_argument("--falhas", action="store_true", help="simular falhas: superaquecimento, vibração, queda de rede")
-    p.add_argument("--iniciadas", action="store_true", help="máquinas já começam em operação (parâmetros sorteados)")
-    p.add_argument("--usuario", help="associar as máquinas a este usuário (aparecem no painel dele)")
+    p = _comando(comandos, "simular", "fazer máquinas falarem como dispositivos (MQTT ou HTTP): as que existem "
+                 "(--maquina, --usuario) ou novas máquinas simuladas (--maquinas N)", simulacao.simular)
+    p.add_argument("--maquina", action="append", metavar="ID",
+                   help="id de uma máquina existente (repita para várias); o simulador entra como ela")
+    p.add_argument("--usuario", help="nome ou e-mail: sem --maquinas, simula todas as máquinas desse usuário; "
+                                     "com --maquinas, associa a ele as máquinas simuladas")
+    p.add_argument("--maquinas", type=_inteiro_entre(1, 5000),
+                   help="criar (ou reaproveitar, de DATA_DIR/simulador.json) N máquinas simuladas (padrão 10 quando "
+                        "nem --maquina nem --usuario é dado)")
+    p.add_argument("--trocar-token", action="store_true",
+                   help="simular mesmo uma máquina online cujo token o simulador não tem (troca o token: o "
+                        "dispositivo que fala com ela agora é desconectado)")
+    _opcoes_do_simulador(p)
+    p.add_argument("--iniciadas", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
+
+    p = _comando(comandos, "demo", "demonstração: máquinas de um usuário com dias de histórico (gráficos, alarmes, "
+                 "paradas, /planta) e que continuam falando pelo simulador", simulacao.demo)
+    p.add_argument("--usuario", help="nome ou e-mail da conta dona das máquinas (padrão: o único usuário, se só houver um)")
+    p.add_argument("--maquinas", type=_inteiro_entre(1, 20), default=4, help="quantas máquinas (padrão 4)")
+    p.add_argument("--dias", type=_inteiro_entre(1, 30), default=7, help="dias de histórico (padrão 7)")
+    p.add_argument("--sem-simular", action="store_true", help="só semear o histórico, sem simular depois")
+    _opcoes_do_simulador(p)
     return parser
 
 

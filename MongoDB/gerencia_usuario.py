@@ -75,6 +75,10 @@ class GerenciaUsuario:
     def buscar_por_nome(self, nome_usuario):
         return _publico(self.colecao.find_one({"nome_usuario": nome_usuario}))
 
+    def buscar_por_email(self, email):
+        """The user with this e-mail (stored in lower case, under a unique index), or None."""
+        return _publico(self.colecao.find_one({"email": email.strip().lower()}))
+
     def listar(self) -> list:
         return [_publico(doc) for doc in self.colecao.find().sort("nome_usuario", 1)]
 

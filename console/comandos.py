@@ -1,4 +1,6 @@
-"""The console's subcommands (`python main.py usuario|maquina|simular ...`); each returns an exit code.
+"""The console's subcommands (`python main.py usuario|maquina|regras|banco ...`); each returns an exit code.
+
+`simular` and `demo` live in console/simulacao.py.
 
 Every one calls the use cases of nucleo/ (or a manager for a plain read), so a rule fixed there
 holds here too. Refusals are domain errors, printed in pt-BR by main.py.
@@ -37,8 +39,13 @@ def usuario_remover(con, args):
 
 
 def usuario_admin(con, args):
-    contas.promover(con.servicos, args.nome)
-    con.escrever(f"Usuário {args.nome} agora é administrador.")
+    """Promote by user name or e-mail (the one people remember typing on the sign-up page)."""
+    if not (args.usuario or args.nome):
+        raise DadosInvalidos("campo_obrigatorio", "usuario")
+    usuario = contas.encontrar(con.servicos, args.usuario or args.nome)
+    contas.promover(con.servicos, usuario["nome_usuario"])
+    con.escrever(f"Usuário {usuario['nome_usuario']} ({usuario['email']}) agora é administrador: "
+                 "a página Etiquetas (/admin/etiquetas) aparece ao recarregar o navegador.")
     return OK
 
 
@@ -124,35 +131,9 @@ def maquina_novo_segredo(con, args):
         con.escrever_json(novo)
         return OK
     con.escrever(f"Novo segredo da máquina {novo['id']}; o anterior e a etiqueta antiga deixaram de valer.")
-    con.mostrar_etiqueta(novo["link"], novo["qrcode"])
+    con.mostrar_etiqueta(novo["id"], novo["link"], novo["qrcode"])
     if novo["dono"]:
         con.escrever(f"  A máquina continua associada ao usuário {novo['dono']}.")
-    return OK
-
-
-def _host_local(host):
-    """The app's bind address as a place to connect to (0.0.0.0 listens on loopback too)."""
-    return "127.0.0.1" if host in (None, "", "0.0.0.0", "::") else host
-
-
-def simular(con, args):
-    """Run the device simulator on machines kept in DATA_DIR/simulador.json (created on the first run)."""
-    # Imported here: the other commands should not load the simulator (nor paho).
-    from simulador.cadastro import preparar_maquinas
-    from simulador.simulador import Simulador, resumo_final
-
-    escolhidas = preparar_maquinas(con.servicos, con.cfg["DATA_DIR"], args.maquinas, args.usuario)
-    novas = sum(m["nova"] for m in escolhidas)
-    con.escrever(f"{len(escolhidas)} máquinas simuladas ({novas} criadas agora, {len(escolhidas) - novas} reaproveitadas)"
-                 + (f", associadas a {args.usuario}" if args.usuario else "") + ".")
-    simulador = Simulador(
-        maquinas=[(m["id"], m["token"]) for m in escolhidas], via=args.via, intervalo=args.intervalo,
-        broker=args.broker or con.cfg.get("MQTT_BROKER_URL") or "127.0.0.1",
-        porta=args.porta or con.cfg.get("MQTT_BROKER_PORT", 1883),
-        url=args.url or f"http://{_host_local(con.cfg.get('HOST'))}:{con.cfg.get('PORT', 5000)}",
-        falhas=args.falhas, iniciadas=args.iniciadas, relatar=con.escrever)
-    con.escrever("Simulando; Ctrl+C encerra." if args.duracao is None else f"Simulando por {args.duracao:g}s.")
-    con.escrever(resumo_final(simulador.rodar(args.duracao)))
     return OK
 
 

@@ -48,12 +48,14 @@ class Console:
 
     def mostrar_maquina_criada(self, criada):
         self.escrever(f"Máquina criada: {criada['id']} ({criada['fabricante']} {criada['modelo']})")
-        self.mostrar_etiqueta(criada["link"], criada["qrcode"])
+        self.mostrar_etiqueta(criada["id"], criada["link"], criada["qrcode"])
         self.mostrar_token(criada["id"], criada["token_dispositivo"])
 
-    def mostrar_etiqueta(self, link, qrcode):
+    def mostrar_etiqueta(self, maquina_id, link, qrcode):
         self.escrever(f"  Link de associação: {link}")
         self.escrever(f"  QR code: {qrcode}")
+        # The admins' label sheet shows that PNG ready to print, with the code under it.
+        self.escrever(f"  Etiqueta para imprimir (admins): {self.cfg.get('PUBLIC_URL', '')}/admin/etiquetas?ids={maquina_id}")
 
     def mostrar_token(self, maquina_id, token):
         self.escrever(f"  Token do dispositivo (mostrado só esta vez, guarde-o agora): {token}")

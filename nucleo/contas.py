@@ -47,6 +47,16 @@ def cadastrar(servicos, nome_usuario, senha, empresa, email, papel="operador") -
     return servicos.usuarios.criar(nome_usuario, senha, empresa, email, validar_papel(papel))
 
 
+def encontrar(servicos, nome_ou_email) -> dict:
+    """The user named `nome_ou_email`, or whose e-mail it is (people remember the one they typed); else not found."""
+    usuario = servicos.usuarios.buscar_por_nome(nome_ou_email)
+    if usuario is None and "@" in nome_ou_email:
+        usuario = servicos.usuarios.buscar_por_email(nome_ou_email)
+    if usuario is None:
+        raise UsuarioNaoEncontrado("usuario_desconhecido", usuario=nome_ou_email)
+    return usuario
+
+
 def promover(servicos, nome_usuario, papel="admin") -> dict:
     return servicos.usuarios.definir_papel(nome_usuario, validar_papel(papel))
 

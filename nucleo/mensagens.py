@@ -246,6 +246,28 @@ MENSAGENS = {
                                "Only administrators create machines"),
     "remocao_cancelada": ("Remoção cancelada: nada foi apagado",
                           "Removal cancelled: nothing was deleted"),
+    "usuario_desconhecido": ("Usuário {usuario} não encontrado (nome de usuário ou e-mail de uma conta; "
+                             "main.py usuario listar mostra as contas)",
+                             "User {usuario} not found (a user name or an account's e-mail; "
+                             "main.py usuario listar lists the accounts)"),
+    "simulador_maquina_desconhecida": ("Máquina {maquina_id} não encontrada (main.py maquina listar mostra os ids)",
+                                       "Machine {maquina_id} not found (main.py maquina listar lists the ids)"),
+    "simulador_maquina_online": ("A máquina {maquina_id} está online: um dispositivo fala com ela agora, com um token "
+                                 "que o simulador não tem. Simulá-la troca o token e desconecta esse dispositivo; "
+                                 "use --trocar-token se é isso que quer",
+                                 "Machine {maquina_id} is online: a device is talking to it now, with a token the "
+                                 "simulator does not have. Simulating it rotates the token and disconnects that "
+                                 "device; add --trocar-token if that is what you want"),
+    "simulador_usuario_sem_maquinas": ("{usuario} não tem máquinas: associe uma no navegador (código e segredo, ou o "
+                                       "QR code) ou crie máquinas simuladas com --maquinas N",
+                                       "{usuario} has no machines: claim one in the browser (code and secret, or the "
+                                       "QR code) or create simulated ones with --maquinas N"),
+    "demo_sem_usuario": ("Nenhum usuário cadastrado: crie sua conta no navegador (Cadastre-se) ou com main.py usuario "
+                         "criar, e rode main.py demo --usuario <seu e-mail>",
+                         "No users yet: create your account in the browser (Cadastre-se) or with main.py usuario "
+                         "criar, then run main.py demo --usuario <your e-mail>"),
+    "demo_qual_usuario": ("Há {quantos} usuários: diga de quem são as máquinas com --usuario <nome ou e-mail>",
+                          "There are {quantos} users: say whose machines these are with --usuario <name or e-mail>"),
 }
 IDIOMA_INGLES = "en"
 

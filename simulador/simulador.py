@@ -59,6 +59,13 @@ class Simulador:
         self._ultimo_heartbeat = [0.0] * len(self.maquinas)
         self._inicio = self._fim = None
         self._amostra = (time.monotonic(), 0)
+        self._programadas = {}  # indice -> (seconds after the start, fault): faults a demo wants seen soon
+
+    def programar_falha(self, indice, tipo, apos_s):
+        """Start fault `tipo` on machine `indice` `apos_s` seconds into the run (if it is running then, for the
+        faults that need it), instead of waiting for chance: `main.py demo` makes one machine overheat."""
+        self._programadas[indice] = (apos_s, tipo)
+        return self
 
     # ---- programmatic API --------------------------------------------------------
     def iniciar(self):
@@ -194,7 +201,7 @@ class Simulador:
     def _ciclo(self, indice, dt, agora):
         maquina = self.maquinas[indice]
         with self._trava:
-            eventos = maquina.avancar(dt)
+            eventos = self._falha_programada(indice, maquina, agora) + maquina.avancar(dt)
             leitura = None if maquina.silenciosa else maquina.leitura(_agora_ms())
         for evento in eventos:
             if evento in TAXA_FALHAS_S:
@@ -207,6 +214,13 @@ class Simulador:
             self.transporte.enviar_leitura(indice, leitura)
             if agora - self._ultimo_heartbeat[indice] >= INTERVALO_HEARTBEAT_S:
                 self._anunciar_estado(indice)
+
+    def _falha_programada(self, indice, maquina, agora) -> list:
+        programada = self._programadas.get(indice)
+        if programada is None or agora - self._inicio < programada[0] or maquina.falha is not None:
+            return []
+        del self._programadas[indice]
+        return maquina.provocar_falha(programada[1])
 
     def _anunciar(self, indice, evento):
         """offline before going silent; online + state when back; the state after a trip."""

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import mongomock
@@ -24,6 +25,7 @@ from nucleo import contrato, validacao
 from nucleo import maquinas as casos_maquinas
 from MongoDB.gerencia_BD import GerenciadorBD
 from nucleo.servicos import criar_servicos
+from MongoDB.gerencia_BD import agora_utc
 from test_mqtt_integracao import app_mqtt, esperar  # noqa: F401  (fixture)
 
 RAIZ = Path(__file__).resolve().parent.parent
@@ -263,3 +265,108 @@ def test_simular_com_usuario_poe_as_maquinas_no_painel_dele(console_simulador):
 
     assert codigo == 0, saida
     assert [m["nome_maquina"] for m in servicos.maquinas.listar_do_usuario(usuario["id"])] == ["Simulada 001", "Simulada 002"]
+
+
+# ---- main.py simular on machines that already exist -------------------------------------------
+@pytest.fixture
+def simular_no_app(app_mqtt, mosquitto, tmp_path):  # noqa: F811
+    """`main.py simular` in-process on the services of an app subscribed to mosquitto (dynsec): what the
+    simulated devices send goes through the app's real pipeline."""
+    servicos = app_mqtt.extensions["databutcher"]
+    cfg = dict(app_mqtt.config, DATA_DIR=str(tmp_path))
+
+    def rodar(*argv, duracao="1.5"):
+        saida = io.StringIO()
+        codigo = main.executar(["simular", "--duracao", duracao, "--intervalo", "0.2", *argv],
+                               servicos=servicos, cfg=cfg, saida=saida)
+        return codigo, saida.getvalue()
+    rodar.client, rodar.servicos = app_mqtt.test_client(), servicos
+    rodar.atores = Atores(rodar.client, servicos)
+    return rodar
+
+
+def _status(simular_no_app, dono, maquina):
+    return simular_no_app.client.get(f"/api/machines/{maquina['id']}", headers=dono["headers"]).get_json()["maquina"]["status"]
+
+
+@pytest.mark.mosquitto
+def test_simular_maquina_existente_fala_em_operacao_com_token_novo_que_fica_para_a_proxima(simular_no_app):
+    atores, servicos = simular_no_app.atores, simular_no_app.servicos
+    dono = atores.usuario()
+    maquina = atores.maquina_de(dono)
+
+    codigo, saida = simular_no_app("--maquina", maquina["id"])
+
+    assert codigo == 0, saida
+    assert "Token de dispositivo trocado em 1 máquina(s)" in saida and "main.py maquina token" in saida
+    esperar(lambda: contar_leituras(servicos, maquina["id"]) >= 5, mensagem="leituras da máquina existente")
+    assert _status(simular_no_app, dono, maquina) == "iniciada"  # running by default, as the device said
+    leitura = servicos.telemetria.listar(maquina["id"], 1)[0]["dados_sensor"]
+    assert leitura["rpm"] > 400 and leitura["tensao"] > 150
+    assert atores.enviar_leitura(maquina).status_code == 403  # the old token no longer works
+
+    antes = contar_leituras(servicos, maquina["id"])
+    codigo, saida = simular_no_app("--maquina", maquina["id"], "--paradas", duracao="1")
+    assert codigo == 0 and "trocado" not in saida  # the token kept in simulador.json logs in again
+    esperar(lambda: contar_leituras(servicos, maquina["id"]) > antes, mensagem="leituras da segunda execução")
+    esperar(lambda: _status(simular_no_app, dono, maquina) == "parada", mensagem="máquina parada (--paradas)")
+
+
+@pytest.mark.mosquitto
+def test_simular_usuario_faz_falar_todas_as_maquinas_dele_e_so_elas(simular_no_app, capsys):
+    atores, servicos = simular_no_app.atores, simular_no_app.servicos
+    dono = atores.usuario("joana")
+    assert simular_no_app("--usuario", "joana@exemplo.com")[0] == 1
+    assert "joana não tem máquinas" in capsys.readouterr().err
+    minhas = [atores.maquina_de(dono, "Moedor 1"), atores.maquina_de(dono, "Moedor 2")]
+    alheia = atores.maquina()
+
+    codigo, saida = simular_no_app("--usuario", "joana@exemplo.com")
+
+    assert codigo == 0 and "2 máquina(s) existente(s)" in saida, saida
+    for maquina in minhas:
+        esperar(lambda: contar_leituras(servicos, maquina["id"]) >= 3, mensagem="leituras de cada máquina dela")
+        assert _status(simular_no_app, dono, maquina) == "iniciada"
+    assert contar_leituras(servicos, alheia["id"]) == 0
+    assert atores.enviar_leitura(alheia).status_code == 201  # nobody else's token was touched
+
+
+@pytest.mark.mosquitto
+def test_simular_recusa_maquina_online_sem_trocar_token_e_nada_muda(simular_no_app, mosquitto, capsys):
+    from dispositivo import DispositivoSimulado
+
+    atores, servicos = simular_no_app.atores, simular_no_app.servicos
+    dono = atores.usuario()
+    maquina = atores.maquina_de(dono)
+    dispositivo = DispositivoSimulado(mosquitto.porta, maquina["id"], maquina["token"])
+    try:
+        dispositivo.publicar_status("parada")
+        esperar(lambda: servicos.maquinas.esta_online(servicos.maquinas.buscar(maquina["id"])), mensagem="online")
+
+        assert simular_no_app("--maquina", maquina["id"])[0] == 1
+        erro = capsys.readouterr().err
+        assert "está online" in erro and "--trocar-token" in erro
+        assert atores.enviar_leitura(maquina).status_code == 201  # the real device's token still works
+        assert simular_no_app("--maquina", "000000000000000000000000")[0] == 1
+        assert "000000000000000000000000 não encontrada" in capsys.readouterr().err
+    finally:
+        dispositivo.fechar()
+
+
+@pytest.mark.mosquitto
+def test_demo_semeia_e_depois_as_maquinas_falam_pelo_broker(app_mqtt, tmp_path):  # noqa: F811
+    servicos = app_mqtt.extensions["databutcher"]
+    atores = Atores(app_mqtt.test_client(), servicos)
+    atores.usuario("rita")
+    saida = io.StringIO()
+    codigo = main.executar(["demo", "--usuario", "rita@exemplo.com", "--maquinas", "2", "--dias", "1",
+                            "--duracao", "1.5", "--intervalo", "0.2"],
+                           servicos=servicos, cfg=dict(app_mqtt.config, DATA_DIR=str(tmp_path)), saida=saida)
+    assert codigo == 0, saida.getvalue()
+    assert "Demo 01 vai superaquecer" in saida.getvalue() and "Erros: 0;" in saida.getvalue()
+    demo = {m["nome_maquina"]: m for m in servicos.maquinas.listar_todas()}
+    recentes = lambda m: servicos.telemetria.listar(m["id"], 5, desde=agora_utc() - timedelta(seconds=30))  # noqa: E731
+    for maquina in demo.values():
+        esperar(lambda: len(recentes(maquina)) >= 3, mensagem="leituras ao vivo depois da semeadura")
+    # ready to overheat: it runs at the highest maximum a start allows, so the alarm comes before the trip
+    assert servicos.maquinas.buscar(demo["Demo 01"]["id"])["configuracoes"]["temperatura"] == 120
