@@ -120,6 +120,7 @@ TEXTOS = {
         "webhook_url": "URL do webhook (http:// ou https://, endereço público)",
         "ajuda_webhook": "Cada aviso é um POST JSON assinado (cabeçalho X-DataButcher-Assinatura). Deixe vazio para "
                          "não usar webhook.",
+        "exemplo_webhook": "https://receptor.exemplo.com/alarmes",
         "notificar_por_email": "Avisar também por e-mail", "ajuda_email": "Para {}.",
         "email_indisponivel": "O envio de e-mail não está configurado neste servidor.",
         "severidade_minima": "Severidade mínima",
@@ -327,6 +328,7 @@ TEXTOS = {
         "webhook_url": "Webhook URL (http:// or https://, public address)",
         "ajuda_webhook": "Each notice is a signed JSON POST (header X-DataButcher-Assinatura). Leave empty for no "
                          "webhook.",
+        "exemplo_webhook": "https://receiver.example.com/alarms",
         "notificar_por_email": "Also notify by e-mail", "ajuda_email": "To {}.",
         "email_indisponivel": "E-mail is not set up on this server.",
         "severidade_minima": "Minimum severity",

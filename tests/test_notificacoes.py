@@ -97,8 +97,7 @@ def test_nomes_dos_alarmes_no_email_sao_os_das_paginas():
     paginas = TEXTOS["pt-BR"]
     assert {f"tipo_{tipo}": nome for tipo, nome in email_alarme.NOMES_TIPO.items()} == \
         {chave: valor for chave, valor in paginas.items() if chave.startswith("tipo_")}
-    assert {f"severidade_{s}": n for s, n in email_alarme.NOMES_SEVERIDADE.items()} == \
-        {chave: valor for chave, valor in paginas.items() if chave.startswith("severidade_") and chave != "severidade"}
+    assert email_alarme.NOMES_SEVERIDADE == {severidade: paginas[f"severidade_{severidade}"] for severidade in SEVERIDADES}
 
 
 # ---- one POST ---------------------------------------------------------------------------------------------
@@ -159,3 +158,25 @@ def test_webhook_para_rede_local_na_hora_do_envio_e_recusado(receptor_webhook):
     with pytest.raises(FalhaDeEntrega, match="rede local"):
         envio.postar(receptor_webhook.url, "s", b"{}", "n")
     assert receptor_webhook.recebidos == []
+
+
+# ---- settings ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("ambiente, trecho", [
+    ({"SMTP_TLS": "talvez"}, "SMTP_TLS"),
+    ({"SMTP_HOST": "smtp.exemplo.com"}, "SMTP_REMETENTE"),
+    ({"NOTIFICACOES_TENTATIVAS": "0"}, "NOTIFICACOES_TENTATIVAS"),
+    ({"NOTIFICACOES_CONCESSAO_S": "5"}, "NOTIFICACOES_CONCESSAO_S"),
+    ({"WEBHOOK_TIMEOUT_S": "dez"}, "WEBHOOK_TIMEOUT_S"),
+])
+def test_ajustes_de_notificacao_errados_impedem_a_partida(tmp_path, ambiente, trecho):
+    from config import ConfiguracaoInvalida, ler_configuracao
+    with pytest.raises(ConfiguracaoInvalida, match=trecho):
+        ler_configuracao({"DATA_DIR": str(tmp_path), **ambiente})
+
+
+def test_todo_ajuste_de_notificacao_esta_no_env_example(tmp_path):
+    from pathlib import Path
+    from config import ler_configuracao
+    exemplo = (Path(__file__).resolve().parent.parent / ".env.example").read_text()
+    chaves = [chave for chave in ler_configuracao({"DATA_DIR": str(tmp_path)}) if chave.startswith(("SMTP_", "WEBHOOK_", "NOTIFICACOES_"))]
+    assert len(chaves) == 15 and all(f"\n{chave}=" in exemplo for chave in chaves)
