@@ -8,7 +8,6 @@ applied here, at enqueue: what was filtered out is never sent, even if the setti
 The webhook secret is made when a webhook is first set (or on `gerar_novo_segredo`), shown in that answer
 only, and stored as it is: the HMAC needs it (docs/security.md, "Notificações").
 """
-import logging
 import secrets
 
 from MongoDB.erros import DadosInvalidos
@@ -18,8 +17,6 @@ from MongoDB.gerencia_notificacoes import chave_notificacao
 
 from . import destinos, validacao
 from .contrato import CANAIS_NOTIFICACAO, SEVERIDADES
-
-log = logging.getLogger(__name__)
 
 SEGREDO_BYTES = 32
 SEVERIDADE_MINIMA_PADRAO = SEVERIDADES[-1]  # until chosen, every alarm
