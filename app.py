@@ -89,13 +89,15 @@ def registrar_servicos(app, mongo_client):
 
 
 def registrar_tarefas(app):
-    """The periodic jobs: the embedded store's retention (it has no TTL indexes) and watcher, the offline check."""
+    """The periodic jobs: the embedded store's retention (it has no TTL indexes) and watcher, the offline check,
+    the delivery of alarm notifications."""
     servicos = app.extensions["databutcher"]
     app.extensions["retencao"] = None
     tarefas = []
     if servicos.bd.e_nx_27017:
         retencao = Retencao(servicos.telemetria, servicos.agregados, app.config["RETENCAO_DIAS_BRUTOS"],
-                            app.config["RETENCAO_DIAS_AGREGADOS"], app.config["RETENCAO_INTERVALO_S"], servicos.alarmes)
+                            app.config["RETENCAO_DIAS_AGREGADOS"], app.config["RETENCAO_INTERVALO_S"], servicos.alarmes,
+                            servicos.notificacoes, app.config["NOTIFICACOES_RETENCAO_DIAS"])
         app.extensions["retencao"] = retencao
         # The first pass a minute after start-up: never in the way of starting.
         tarefas.append(TarefaPeriodica("retencao", retencao.intervalo_s, retencao.executar, primeira_em_s=60))
@@ -106,6 +108,9 @@ def registrar_tarefas(app):
     # while ALARMES_ATIVOS (nucleo/motor_alarmes.py).
     tarefas.append(TarefaPeriodica("vigia-offline", app.config["VIGIA_INTERVALO_S"],
                                    servicos.motor_alarmes.verificar_offline))
+    # Alarm notifications leave the outbox here, on this thread: never on the writer or the MQTT one.
+    tarefas.append(TarefaPeriodica("entregas-notificacoes", app.config["NOTIFICACOES_INTERVALO_S"],
+                                   servicos.entregador.entregar_devidas))
     app.extensions["tarefas"] = tarefas
     if app.config["TAREFAS_PERIODICAS"]:  # off in tests that build many apps and call the jobs themselves
         for tarefa in tarefas:

@@ -80,6 +80,19 @@ def _zonas_vibracao(ambiente):
     return dict(ZONAS_VIBRACAO_PADRAO) | zonas
 
 
+def _decimal(ambiente, chave, padrao):
+    valor = _texto(ambiente, chave)
+    if valor is None:
+        return padrao
+    try:
+        numero = float(valor)
+    except ValueError:
+        raise ConfiguracaoInvalida(f"{chave} deve ser um número, recebido {valor!r}") from None
+    if not math.isfinite(numero) or numero < 0:
+        raise ConfiguracaoInvalida(f"{chave} deve ser um número positivo, recebido {valor!r}")
+    return numero
+
+
 def _caminho(ambiente, chave, padrao) -> Path:
     """Relative folders are relative to the project, not to wherever the command was run."""
     caminho = Path(_texto(ambiente, chave, padrao))
@@ -221,6 +234,25 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
         "VIGIA_INTERVALO_S": _inteiro(ambiente, "VIGIA_INTERVALO_S", 5),
         "TAREFAS_PERIODICAS": _booleano(ambiente, "TAREFAS_PERIODICAS", True),
         "VIBRACAO_ZONAS": _zonas_vibracao(ambiente),
+        # Alarm notifications (nucleo/notificacoes.py, nucleo/entregador.py): how often the outbox is looked at,
+        # retries with exponential backoff, the lease a process holds an item for, how long settled items stay.
+        "NOTIFICACOES_INTERVALO_S": _decimal(ambiente, "NOTIFICACOES_INTERVALO_S", 2.0),
+        "NOTIFICACOES_TENTATIVAS": _inteiro(ambiente, "NOTIFICACOES_TENTATIVAS", 8),
+        "NOTIFICACOES_ESPERA_INICIAL_S": _decimal(ambiente, "NOTIFICACOES_ESPERA_INICIAL_S", 30.0),
+        "NOTIFICACOES_ESPERA_MAXIMA_S": _decimal(ambiente, "NOTIFICACOES_ESPERA_MAXIMA_S", 3600.0),
+        "NOTIFICACOES_CONCESSAO_S": _decimal(ambiente, "NOTIFICACOES_CONCESSAO_S", 120.0),
+        "NOTIFICACOES_RETENCAO_DIAS": _inteiro(ambiente, "NOTIFICACOES_RETENCAO_DIAS", 7),
+        "WEBHOOK_TIMEOUT_S": _decimal(ambiente, "WEBHOOK_TIMEOUT_S", 10.0),
+        # Webhooks to loopback, private, link-local or reserved addresses are refused (SSRF) unless this is true.
+        "WEBHOOK_PERMITIR_REDE_LOCAL": _booleano(ambiente, "WEBHOOK_PERMITIR_REDE_LOCAL", False),
+        # E-mail: unset SMTP_HOST = no e-mail channel. SMTP_TLS: starttls (port 587), ssl (465) or nenhum.
+        "SMTP_HOST": _texto(ambiente, "SMTP_HOST"),
+        "SMTP_PORT": _inteiro(ambiente, "SMTP_PORT", 587),
+        "SMTP_USUARIO": _texto(ambiente, "SMTP_USUARIO"),
+        "SMTP_SENHA": _texto(ambiente, "SMTP_SENHA"),
+        "SMTP_REMETENTE": _texto(ambiente, "SMTP_REMETENTE"),
+        "SMTP_TLS": _texto(ambiente, "SMTP_TLS", "starttls").lower(),
+        "SMTP_TIMEOUT_S": _decimal(ambiente, "SMTP_TIMEOUT_S", 20.0),
         "SSE_INTERVALO_S": _inteiro(ambiente, "SSE_INTERVALO_S", 2),
         "SSE_VIDA_MAXIMA_S": _inteiro(ambiente, "SSE_VIDA_MAXIMA_S", 600),
         "SSE_REVALIDAR_SESSAO_S": _inteiro(ambiente, "SSE_REVALIDAR_SESSAO_S", 10),
@@ -254,6 +286,7 @@ def ler_configuracao(ambiente=None, carregar_dotenv=True) -> dict:
     if cfg["LOG_FORMAT"] not in FORMATOS_DE_LOG:
         raise ConfiguracaoInvalida(f"LOG_FORMAT deve ser um de {', '.join(FORMATOS_DE_LOG)}, recebido {cfg['LOG_FORMAT']!r}")
     _validar_segredos(cfg, pasta_dados)
+    _validar_smtp(cfg)
     _validar_mqtt(cfg)
     _validar_embutidos(cfg)
     return cfg
@@ -273,6 +306,22 @@ def segredo_fraco(valor) -> bool:
     mais_comum = Counter(valor).most_common(1)[0][1]
     return (valor in (valor + valor)[1:-1] or mais_comum > SEGREDO_FRACAO_MAXIMA * len(valor)
             or bits_estimados(valor) < SEGREDO_BITS_MINIMOS)
+
+
+TLS_SMTP = ("starttls", "ssl", "nenhum")
+
+
+def _validar_smtp(cfg: dict) -> None:
+    """E-mail needs a sender and a known TLS mode; retries need at least one attempt and a lease longer than a send."""
+    if cfg["SMTP_TLS"] not in TLS_SMTP:
+        raise ConfiguracaoInvalida(f"SMTP_TLS deve ser um de {', '.join(TLS_SMTP)}, recebido {cfg['SMTP_TLS']!r}")
+    if cfg["SMTP_HOST"] and not cfg["SMTP_REMETENTE"]:
+        raise ConfiguracaoInvalida("SMTP_HOST definido sem SMTP_REMETENTE (ex.: DataButcher <alarmes@empresa.com>)")
+    if cfg["NOTIFICACOES_TENTATIVAS"] < 1:
+        raise ConfiguracaoInvalida("NOTIFICACOES_TENTATIVAS deve ser pelo menos 1")
+    if cfg["NOTIFICACOES_CONCESSAO_S"] <= max(cfg["WEBHOOK_TIMEOUT_S"], cfg["SMTP_TIMEOUT_S"]):
+        raise ConfiguracaoInvalida("NOTIFICACOES_CONCESSAO_S deve ser maior que WEBHOOK_TIMEOUT_S e SMTP_TIMEOUT_S: "
+                                   "senão uma entrega lenta é reenviada por outro processo")
 
 
 def _validar_mqtt(cfg: dict) -> None:

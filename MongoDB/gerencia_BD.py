@@ -40,6 +40,8 @@ SESSOES = "sessoes"
 ESTADOS_ABERTOS = "estados_abertos"
 INTERVALOS_ESTADO = "intervalos_estado"
 PARADAS = "paradas"
+NOTIFICACOES = "notificacoes"
+NOTIFICACOES_CANAIS = "notificacoes_canais"
 
 
 def agora_utc() -> datetime:
@@ -118,13 +120,17 @@ class GerenciadorBD:
         # State history: the open interval is found by `_id` (the machine id), closed ones by a range of
         # `chave` ("<maquina_id>:<13-digit start ms>"); downtime labels by `_id $in` (gerencia_historico/_paradas.py).
         self.db[INTERVALOS_ESTADO].create_index("chave")
+        # The notification outbox: due items by `fila_ms` (only pending ones carry it), settled ones by
+        # `encerrado_ms` for the embedded store's retention (MongoDB/gerencia_notificacoes.py).
+        self.db[NOTIFICACOES].create_index("fila_ms")
+        self.db[NOTIFICACOES].create_index("encerrado_ms")
 
-    def aplicar_retencao(self, dias_brutos, dias_agregados):
+    def aplicar_retencao(self, dias_brutos, dias_agregados, dias_notificacoes=7):
         """MongoDB: TTL indexes, raw readings expiring sooner than rollups (a changed period is applied in
         place). nx-27017: no TTL index at all, and old ones are dropped: neosqlite purges before every
         read of a collection that has one, with a scan (docs/dados.md); nucleo/retencao.py deletes instead."""
         if self.e_nx_27017:
-            for colecao in (DADOS_SENSORES, AGREGADOS_MINUTO, AGREGADOS_HORA, ALARMES):
+            for colecao in (DADOS_SENSORES, AGREGADOS_MINUTO, AGREGADOS_HORA, ALARMES, NOTIFICACOES):
                 for nome, info in self.db[colecao].index_information().items():
                     if "expireAfterSeconds" in info:
                         log.info("Índice TTL %s.%s removido (o banco embutido usa a limpeza do app)", colecao, nome)
@@ -134,6 +140,7 @@ class GerenciadorBD:
         for rollup in (AGREGADOS_MINUTO, AGREGADOS_HORA):
             self._ttl(rollup, "inicio_data", dias_agregados)
         self._ttl(ALARMES, "encerrado_em.em", dias_agregados)  # alarm history: only closed alarms carry the field
+        self._ttl(NOTIFICACOES, "encerrado_em.em", dias_notificacoes)  # delivered or given-up notifications
 
     def _ttl(self, colecao, campo, dias):
         segundos = int(dias * 86400)

@@ -116,6 +116,26 @@ class GerenciaUsuario:
         """Replace one plant setting (validated by nucleo/turnos.py or nucleo/paradas.py) whole."""
         self.colecao.update_one({"_id": ObjectId(usuario_id)}, {"$set": {campo: valor}})
 
+    def notificacoes(self, usuario_id):
+        """The user's notification settings as stored (secret included: for signing, never for showing), their
+        e-mail address and zone; None for an unknown user. `email` reads back as a bool (nx-27017 keeps 0/1)."""
+        if not isinstance(usuario_id, str) or not ObjectId.is_valid(usuario_id):
+            return None
+        doc = self.colecao.find_one({"_id": ObjectId(usuario_id)}, {"notificacoes": 1, "email": 1, "preferencias": 1})
+        if doc is None:
+            return None
+        ajustes = doc.get("notificacoes") or {}
+        fuso = (doc.get("preferencias") or {}).get("fuso_horario") or self.preferencias_padrao.get("fuso_horario")
+        return {"webhook_url": ajustes.get("webhook_url") or None, "webhook_segredo": ajustes.get("webhook_segredo") or None,
+                "email": bool(ajustes.get("email")), "severidade_minima": ajustes.get("severidade_minima"),
+                "endereco_email": doc["email"], "fuso_horario": fuso}
+
+    def salvar_notificacoes(self, usuario_id, webhook_url, webhook_segredo, email, severidade_minima):
+        """Replace the (validated) notification settings whole."""
+        self.colecao.update_one({"_id": ObjectId(usuario_id)}, {"$set": {"notificacoes": {
+            "webhook_url": webhook_url or "", "webhook_segredo": webhook_segredo or "", "email": 1 if email else 0,
+            "severidade_minima": severidade_minima}}})
+
     def remover(self, nome_usuario) -> bool:
         """Delete a user and release their machines (the machines stay for the next owner)."""
         doc = self.colecao.find_one({"nome_usuario": nome_usuario})

@@ -83,3 +83,10 @@ SEVERIDADE_ZONA = {"c": "media", "d": "critica"}
 DURACAO_ZONA_S = 10
 HISTERESE_ZONA = 0.2
 SEVERIDADE_OFFLINE = "alta"
+
+# Alarm notifications (nucleo/notificacoes.py): what a transition is called on the wire, the channels a user
+# may turn on, and the header that carries a webhook's HMAC-SHA256 signature of the exact body bytes.
+EVENTO_ALARME_ATIVADO, EVENTO_ALARME_NORMALIZADO = "alarme.ativado", "alarme.normalizado"
+CANAIS_NOTIFICACAO = ("webhook", "email")
+CABECALHO_ASSINATURA = "X-DataButcher-Assinatura"
+CABECALHO_ID_NOTIFICACAO = "X-DataButcher-Notificacao"

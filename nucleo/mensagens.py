@@ -181,6 +181,23 @@ MENSAGENS = {
     "nada_a_ajustar": ("Informe ao menos um campo: {aceitos}",
                        "Give at least one field: {aceitos}"),
 
+    # ---- alarm notifications
+    "campo_booleano": ("O campo '{campo}' deve ser true ou false",
+                       "The field '{campo}' must be true or false"),
+    "email_indisponivel": ("O envio de e-mail não está configurado neste servidor (SMTP_HOST); use o webhook ou "
+                           "peça ao administrador",
+                           "E-mail is not set up on this server (SMTP_HOST); use the webhook or ask the administrator"),
+    "webhook_url_formato": ("O campo 'webhook_url' deve ser uma URL completa com http:// ou https://",
+                            "The field 'webhook_url' must be a full http:// or https:// URL"),
+    "webhook_url_credenciais": ("A URL do webhook não pode levar usuário e senha; o DataButcher assina cada envio",
+                                "The webhook URL cannot carry a user and password; DataButcher signs every delivery"),
+    "webhook_url_nao_resolve": ("O endereço {host} não foi encontrado (DNS)",
+                                "The host {host} was not found (DNS)"),
+    "webhook_url_rede_local": ("O endereço {host} aponta para uma rede local, privada ou reservada ({endereco}); "
+                               "webhooks só vão para endereços públicos",
+                               "The host {host} points to a local, private or reserved network ({endereco}); "
+                               "webhooks only go to public addresses"),
+
     # ---- state history, shifts and downtimes
     "intervalo_historico_maximo": ("O período cobre no máximo {dias} dias",
                                    "A period spans at most {dias} days"),

@@ -19,7 +19,8 @@ from datetime import timedelta
 
 from MongoDB.gerencia_BD import agora_utc, ler_carimbo
 
-from .contrato import CLASSE_VIBRACAO_PADRAO, REGRAS_PADRAO, SEVERIDADE_OFFLINE
+from .contrato import (CLASSE_VIBRACAO_PADRAO, EVENTO_ALARME_ATIVADO, EVENTO_ALARME_NORMALIZADO, REGRAS_PADRAO,
+                       SEVERIDADE_OFFLINE)
 from .regras import ATIVAR, NORMALIZAR, REPETIR, condicoes, julgar
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 OFFLINE = "offline"
 VALIDADE_CACHE_S = 10.0
 TENTATIVAS = 3
-EVENTO_ATIVADO, EVENTO_NORMALIZADO = "alarme.ativado", "alarme.normalizado"
+EVENTO_ATIVADO, EVENTO_NORMALIZADO = EVENTO_ALARME_ATIVADO, EVENTO_ALARME_NORMALIZADO
 
 
 def _ms(momento) -> int:

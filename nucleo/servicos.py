@@ -13,6 +13,7 @@ from MongoDB.gerencia_estados_regra import GerenciaEstadosRegra
 from MongoDB.gerencia_historico import GerenciaHistorico
 from MongoDB.gerencia_maquinas import GerenciaMaquinas
 from MongoDB.gerencia_modelos import GerenciaModelos
+from MongoDB.gerencia_notificacoes import GerenciaNotificacoes
 from MongoDB.gerencia_paradas import GerenciaParadas
 from MongoDB.gerencia_registros import GerenciaRegistros
 from MongoDB.gerencia_telemetria import GerenciaTelemetria
@@ -23,10 +24,14 @@ from MongoDB.migracao import migrar_leituras_antigas
 from . import contrato
 from .contadores import Contadores
 from .credenciais import SemCredenciaisNoBroker
+from .email_alarme import EnvioEmail
+from .entregador import Entregador
 from .estados import Estados
 from .gravador import Gravador
 from .historico import HistoricoEstados
 from .motor_alarmes import MotorAlarmes
+from .notificacoes import Notificador
+from .webhook import EnvioWebhook
 
 
 @dataclass
@@ -48,6 +53,8 @@ class Servicos:
     historico: HistoricoEstados
     estados: Estados
     paradas: GerenciaParadas
+    notificacoes: GerenciaNotificacoes
+    entregador: Entregador
     credenciais: object = field(default_factory=SemCredenciaisNoBroker)  # the broker's device logins
 
     def encerrar(self):
@@ -73,8 +80,11 @@ def criar_servicos(bd, cfg, contadores=None, credenciais=None) -> Servicos:
     historico = HistoricoEstados(GerenciaHistorico(bd))
     estados = Estados(maquinas, comandos, historico)
     alarmes_ativos = cfg.get("ALARMES_ATIVOS", True)
+    usuarios = GerenciaUsuario(bd, preferencias, cfg.get("BCRYPT_ROUNDS", 12))
+    notificacoes, entregador = _notificacoes(bd, cfg, usuarios)
     motor = MotorAlarmes(maquinas, alarmes, GerenciaEstadosRegra(bd), modelos,
                          cfg.get("VIBRACAO_ZONAS") or contrato.ZONAS_VIBRACAO_PADRAO,
+                         notificar=Notificador(usuarios, notificacoes, entregador.canais),
                          intervalo_s=cfg.get("GRAVACAO_ATIVIDADE_S", 5), ao_calar=historico.silenciaram,
                          levantar_alarmes=alarmes_ativos)
     gravador = Gravador(telemetria, agregados, maquinas, estados.aplicar_lote,
@@ -83,11 +93,23 @@ def criar_servicos(bd, cfg, contadores=None, credenciais=None) -> Servicos:
                         intervalo_agregados_s=cfg.get("GRAVACAO_AGREGADOS_S", 10), contadores=contadores,
                         avaliador=motor if alarmes_ativos else None)
     return Servicos(bd=bd, cfg=cfg, contadores=contadores,
-                    usuarios=GerenciaUsuario(bd, preferencias, cfg.get("BCRYPT_ROUNDS", 12)), sessoes=GerenciaSessoes(bd),
+                    usuarios=usuarios, sessoes=GerenciaSessoes(bd),
                     maquinas=maquinas, telemetria=telemetria, agregados=agregados,
                     registros=GerenciaRegistros(bd), comandos=comandos, alarmes=alarmes, modelos=modelos,
                     motor_alarmes=motor, gravador=gravador, historico=historico, estados=estados,
-                    paradas=GerenciaParadas(bd), credenciais=credenciais or SemCredenciaisNoBroker())
+                    paradas=GerenciaParadas(bd), notificacoes=notificacoes, entregador=entregador,
+                    credenciais=credenciais or SemCredenciaisNoBroker())
+
+
+def _notificacoes(bd, cfg, usuarios):
+    """The outbox and its delivery worker with both channels (the worker's thread starts in app.py)."""
+    notificacoes = GerenciaNotificacoes(bd)
+    canais = {"webhook": EnvioWebhook(cfg), "email": EnvioEmail(cfg)}
+    entregador = Entregador(notificacoes, usuarios, canais, tentativas=cfg.get("NOTIFICACOES_TENTATIVAS", 8),
+                            espera_inicial_s=cfg.get("NOTIFICACOES_ESPERA_INICIAL_S", 30.0),
+                            espera_maxima_s=cfg.get("NOTIFICACOES_ESPERA_MAXIMA_S", 3600.0),
+                            concessao_s=cfg.get("NOTIFICACOES_CONCESSAO_S", 120.0))
+    return notificacoes, entregador
 
 
 def preparar_banco(servicos):
@@ -95,4 +117,5 @@ def preparar_banco(servicos):
     bd, cfg = servicos.bd, servicos.cfg
     bd.criar_indices()
     migrar_leituras_antigas(bd, servicos.telemetria)
-    bd.aplicar_retencao(cfg.get("RETENCAO_DIAS_BRUTOS", 35), cfg.get("RETENCAO_DIAS_AGREGADOS", 730))
+    bd.aplicar_retencao(cfg.get("RETENCAO_DIAS_BRUTOS", 35), cfg.get("RETENCAO_DIAS_AGREGADOS", 730),
+                        cfg.get("NOTIFICACOES_RETENCAO_DIAS", 7))

@@ -1,8 +1,9 @@
-"""Accounts API: register, login, logout, password, preferences, and the owner's shifts and downtime reasons."""
+"""Accounts API: register, login, logout, password, preferences, alarm notifications, and the owner's shifts and
+downtime reasons."""
 from flask import Blueprint, g, jsonify
 
 from MongoDB.erros import AcessoNegado, NaoAutenticado
-from nucleo import contas, paradas, turnos
+from nucleo import contas, notificacoes, paradas, turnos
 
 from . import limites, seguranca
 from .entrada import corpo_json
@@ -96,3 +97,17 @@ def motivos_de_parada():
 def salvar_motivos_de_parada():
     """Replace my list of reasons: {"motivos": ["manutenção", ...]}."""
     return jsonify({"motivos": paradas.salvar_motivos(servicos(), g.usuario["id"], corpo_json())})
+
+
+@bp.get("/notifications")
+@token_required
+def notificacoes_do_usuario():
+    """My alarm notifications: webhook URL (never its secret), e-mail, minimum severity, each channel's last delivery."""
+    return jsonify({"notificacoes": notificacoes.ler(servicos(), g.usuario["id"])})
+
+
+@bp.put("/notifications")
+@token_required
+def salvar_notificacoes():
+    """{"webhook_url", "email", "severidade_minima", "gerar_novo_segredo"}; a new webhook secret is answered once."""
+    return jsonify(notificacoes.salvar(servicos(), g.usuario["id"], corpo_json()))

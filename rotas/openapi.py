@@ -11,6 +11,7 @@ from MongoDB.gerencia_telemetria import LIMITE_MAXIMO
 from nucleo.contas import AGRUPAMENTOS_PAINEL, TEMAS, VISOES_PAINEL
 from nucleo import paradas, turnos, utilizacao
 from nucleo.contrato import IDIOMAS, LIMITES_PARTIDA_PADRAO, LOTE_MAXIMO, SEVERIDADES
+from nucleo.destinos import URL_MAXIMA
 from nucleo.validacao import ID_MAQUINA
 
 from .openapi_esquemas import COMPONENTES, corpo, lista_de, nulo_ou, objeto, ref, texto
@@ -284,6 +285,22 @@ def _caminhos_da_planta():
     }
 
 
+def _caminhos_das_notificacoes():
+    """Alarm notifications per user: settings and each channel's last delivery (docs/alarmes.md, "Notifications")."""
+    ajustes = objeto({"webhook_url": nulo_ou(texto(0, URL_MAXIMA)), "email": {"type": "boolean"},
+                      "severidade_minima": {"enum": list(SEVERIDADES)}, "gerar_novo_segredo": {"type": "boolean"}}, [])
+    salvas = objeto({"notificacoes": ref("schemas/Notificacoes"),
+                     "webhook_segredo": texto(description="só nesta resposta, quando um segredo novo foi gerado")},
+                    ["notificacoes"])
+    return {"/api/auth/notifications": {
+        "get": _operacao("Minhas notificações de alarme e a última entrega de cada canal (nunca o segredo)", USUARIO,
+                         {200: _resposta("ajustes", objeto({"notificacoes": ref("schemas/Notificacoes")}))}, SESSAO,
+                         etiqueta="conta"),
+        "put": _operacao("Trocar minhas notificações: webhook (http/https público), e-mail, severidade mínima; "
+                         "o segredo do webhook vem uma vez", USUARIO_ESCRITA, {200: _resposta("salvas", salvas)},
+                         CORPO + SESSAO_ESCRITA, ajustes, etiqueta="conta")}}
+
+
 @lru_cache(maxsize=1)
 def especificacao() -> dict:
     """The whole OpenAPI 3.1 document (built once per process: it depends on constants only)."""
@@ -293,6 +310,6 @@ def especificacao() -> dict:
                  "description": "Monitoramento de máquinas industriais. Todo erro usa um envelope: "
                                 "`{\"error\": <motivo HTTP>, \"message\": <detalhe>, \"campo\": <campo>}`; "
                                 "a mensagem segue o idioma do usuário (pt-BR ou en)."},
-        "paths": {**_caminhos(), **_caminhos_da_planta()},
+        "paths": {**_caminhos(), **_caminhos_da_planta(), **_caminhos_das_notificacoes()},
         "components": COMPONENTES,
     }

@@ -4,8 +4,9 @@ The schemas describe what the managers' `publico()` views and the routes really 
 (tests/test_fuzz_api.py checks every answer against them), and take their bounds and
 enumerations from nucleo/contrato.py, never from copies.
 """
-from nucleo.contrato import (COMANDOS, ESTADOS_OPERACAO, ESTADOS_PARADA, IDIOMAS, LIMITES_PARTIDA_PADRAO,
-                             LIMITES_SENSORES, MAXIMO_SEQUENCIA, SENSORES, SEVERIDADES)
+from MongoDB.gerencia_notificacoes import SITUACAO_ENTREGUE, SITUACAO_FALHOU, SITUACAO_NOVA_TENTATIVA
+from nucleo.contrato import (CANAIS_NOTIFICACAO, COMANDOS, ESTADOS_OPERACAO, ESTADOS_PARADA, IDIOMAS,
+                             LIMITES_PARTIDA_PADRAO, LIMITES_SENSORES, MAXIMO_SEQUENCIA, SENSORES, SEVERIDADES)
 from nucleo.utilizacao import CAMPOS as CAMPOS_UTILIZACAO
 from nucleo.validacao import EPOCA_MS_MAXIMA
 from werkzeug.http import HTTP_STATUS_CODES
@@ -154,6 +155,15 @@ ESQUEMAS = {
         "motivo": nulo_ou(texto()), "total_s": {"type": "number", "minimum": 0},
         "contagem": {"type": "integer", "minimum": 1}, "fracao": {"type": "number", "minimum": 0, "maximum": 1}}))}),
     "Turno": objeto({"nome": texto(1, 20), "inicio": HORA, "fim": HORA}),
+    # GET/PUT /api/auth/notifications (nucleo/notificacoes.py `ler`): the secret itself is never here.
+    "Notificacoes": objeto({
+        "webhook_url": nulo_ou(texto()), "webhook_segredo_definido": {"type": "boolean"}, "email": {"type": "boolean"},
+        "email_disponivel": {"type": "boolean"}, "endereco_email": texto(),
+        "severidade_minima": {"enum": list(SEVERIDADES)},
+        "canais": objeto({canal: objeto({
+            "ultimo_status": nulo_ou({"enum": [SITUACAO_ENTREGUE, SITUACAO_NOVA_TENTATIVA, SITUACAO_FALHOU]}),
+            "ultimo_erro": nulo_ou(texto()), "ultimo_erro_em": nulo_ou(DATA), "ultimo_sucesso_em": nulo_ou(DATA)})
+            for canal in CANAIS_NOTIFICACAO})}),
     # One Server-Sent Event of /api/eventos (`: ping` comments and `retry:` carry no event).
     "Evento": objeto({
         "event": {"enum": ["maquinas", "sessao"]},
@@ -172,7 +182,7 @@ ESQUEMAS = {
         # Embedded store only: the last pass of the retention job (nucleo/retencao.py).
         "retencao": objeto({"execucao": nulo_ou(DATA), "duracao_s": nulo_ou({"type": "number"}),
                             "apagadas_brutas": {"type": "integer"}, "apagados_agregados": {"type": "integer"},
-                            "apagados_alarmes": {"type": "integer"},
+                            "apagados_alarmes": {"type": "integer"}, "apagadas_notificacoes": {"type": "integer"},
                             "intervalo_s": {"type": "integer"}, "atrasada_s": {"type": "number"}})},
         ["status", "app", "banco", "mqtt", "ingestao"]),
 }

@@ -1,6 +1,6 @@
-// /conta: preferences through PUT /api/auth/preferences, password through POST /api/auth/password.
+// /conta: preferences (PUT /api/auth/preferences), password (POST /api/auth/password), notifications (PUT /api/auth/notifications).
 import { api } from "./api.js";
-import { mostrarMensagem, texto } from "./ui.js";
+import { formatarHora, mostrarMensagem, texto } from "./ui.js";
 
 const formPreferencias = document.getElementById("form-preferencias");
 const lista = document.getElementById("conta-fuso");
@@ -67,3 +67,63 @@ formSenha.addEventListener("submit", async (evento) => {
     campo.focus();
   }
 });
+
+// Alarm notifications through PUT /api/auth/notifications: the webhook secret comes back once, shown here once.
+const secaoNotificacoes = document.getElementById("notificacoes");
+const formNotificacoes = document.getElementById("form-notificacoes");
+const mensagemNotificacoes = document.getElementById("mensagem-notificacoes");
+const caixaSegredo = document.getElementById("notif-segredo");
+
+function mostrarSituacao(notificacoes) {
+  const ligado = { webhook: Boolean(notificacoes.webhook_url), email: notificacoes.email };
+  Object.entries(notificacoes.canais).forEach(([canal, situacao]) => {
+    const alvo = secaoNotificacoes.querySelector(`dd[data-canal="${canal}"]`);
+    if (!alvo) return;
+    const partes = [];
+    if (!ligado[canal]) partes.push(texto("canal_desligado"));
+    partes.push(texto(situacao.ultimo_status ? `situacao_${situacao.ultimo_status}` : "situacao_nunca"));
+    if (situacao.ultimo_sucesso_em) partes.push(texto("ultimo_sucesso_em", formatarHora(situacao.ultimo_sucesso_em)));
+    if (situacao.ultimo_erro) partes.push(texto("ultimo_erro_em", formatarHora(situacao.ultimo_erro_em), situacao.ultimo_erro));
+    alvo.textContent = partes.join(" ");
+    alvo.dataset.status = situacao.ultimo_status || "nunca";
+  });
+}
+
+function mostrarSegredo(segredo) {
+  caixaSegredo.hidden = !segredo;
+  document.getElementById("notif-segredo-valor").textContent = segredo || "";
+}
+
+async function salvarNotificacoes(extra = {}) {
+  const campoUrl = formNotificacoes.elements.webhook_url;
+  campoUrl.removeAttribute("aria-invalid");
+  const corpo = {
+    webhook_url: campoUrl.value.trim() || null,
+    severidade_minima: formNotificacoes.elements.severidade_minima.value,
+    ...extra,
+  };
+  if (!formNotificacoes.elements.email.disabled) corpo.email = formNotificacoes.elements.email.checked;
+  try {
+    const resposta = await api("PUT", "/api/auth/notifications", corpo);
+    mostrarSituacao(resposta.notificacoes);
+    mostrarSegredo(resposta.webhook_segredo);
+    mostrarMensagem(mensagemNotificacoes, texto("notificacoes_salvas"), "sucesso");
+  } catch (erro) {
+    mostrarMensagem(mensagemNotificacoes, erro.message, "erro");
+    const campo = formNotificacoes.elements[erro.campo];
+    if (campo && campo.setAttribute) {
+      campo.setAttribute("aria-invalid", "true");
+      campo.focus();
+    }
+  }
+}
+
+if (secaoNotificacoes) {
+  mostrarSituacao(JSON.parse(secaoNotificacoes.dataset.notificacoes));
+  formNotificacoes.addEventListener("submit", (evento) => {
+    evento.preventDefault();
+    salvarNotificacoes();
+  });
+  const novoSegredo = document.getElementById("novo-segredo");
+  if (novoSegredo) novoSegredo.addEventListener("click", () => salvarNotificacoes({ gerar_novo_segredo: true }));
+}
