@@ -81,6 +81,7 @@ def test_no_celular_a_partida_que_desarma_diz_o_motivo_e_o_que_importa_vem_antes
         pagina.wait_for_function("() => document.querySelector('#faixa-maquina').dataset.estados.includes('desarmada')",
                                  timeout=ESPERA_MS)
         verificar_acessibilidade(pagina, "máquina desarmada, celular")
+        pagina.evaluate("() => window.scrollTo(0, 0)")
         pagina.screenshot(path=str(capturas / "maquina-desarmada-celular.png"), full_page=False)
         assert pagina.erros == []
     finally:
@@ -128,6 +129,7 @@ def test_no_desktop_os_graficos_tem_uma_mira_so_e_crescem_com_o_fluxo(servidor_v
                                  timeout=ESPERA_MS)
         assert series_pedidas == []
         verificar_acessibilidade(pagina, "máquina, desktop")
+        pagina.evaluate("() => window.scrollTo(0, 0)")
         pagina.screenshot(path=str(capturas / "maquina-desktop.png"), full_page=False)
         assert pagina.erros == []
     finally:
