@@ -20,6 +20,7 @@ bp = Blueprint("planta", __name__)
 SEMANA = timedelta(days=7)
 MOTIVOS_NA_PAGINA = 5
 PARADAS_NA_PAGINA = 20
+REGISTROS_POR_PARADA = 10  # maintenance-log entries offered to link to a stop
 DIAS_PARA_TRAS = 366  # how far back the day picker goes (the history read stays bounded)
 SEPARADORES = {"pt-BR": str.maketrans(",.", ".,"), "en": {}}
 FORMATO_DATA = {"pt-BR": "%d/%m/%Y", "en": "%m/%d/%Y"}
@@ -40,12 +41,16 @@ def planta():
     uso, por_turno = _utilizacao(s, usuario_id, lista_turnos, desde, ate, dia, zona, agora)
     semana = (agora - SEMANA, agora)
     sem_motivo, pareto = paradas.resumo(s, usuario_id, *semana, agora=agora)
+    sem_motivo = sem_motivo[:PARADAS_NA_PAGINA]
+    # Each stop can point at a maintenance-log entry of its machine: the latest ones are offered.
+    registros = {maquina_id: s.registros.listar(maquina_id, usuario_id, REGISTROS_POR_PARADA)
+                 for maquina_id in {parada["maquina_id"] for parada in sem_motivo}}
     consulta = {"desde": iso(desde), "ate": iso(ate)}
     return render_template(
         "planta.html", dia=dia, hoje=hoje, minimo=hoje - timedelta(days=DIAS_PARA_TRAS), turnos=lista_turnos,
         turno=turno, periodo=(desde, ate), faixas=[_faixa(s, maquina, desde, ate, agora) for maquina in maquinas],
         marcas=_marcas(desde, ate, zona), uso=uso, por_turno=por_turno,
-        pareto=pareto, sem_motivo=sem_motivo[:PARADAS_NA_PAGINA],
+        pareto=pareto, sem_motivo=sem_motivo, registros=registros,
         motivos=paradas.motivos_do_usuario(s, usuario_id),
         link_utilizacao=url_for("historico.utilizacao_csv", **consulta),
         link_paradas=url_for("paradas.exportar", desde=iso(semana[0]), ate=iso(semana[1])))

@@ -484,6 +484,7 @@ def test_gerente_acha_a_maquina_que_ficou_mais_parada_hoje_e_da_o_motivo(servido
     aplicar_estado_agora(servidor_vivo.servicos, serra["id"], "parada", inicio + timedelta(minutes=35))
     aplicar_estado_agora(servidor_vivo.servicos, serra["id"], "iniciada", inicio + timedelta(minutes=41))
     servidor_vivo.servicos.motor_alarmes.verificar_offline()  # Moedor silent since: offline 6 s (HEARTBEAT_TIMEOUT) later
+    servidor_vivo.servicos.registros.criar(moedor["id"], usuario["id"], "Troca do ventilador do motor")
     contexto = chromium.new_context(viewport=tela, locale="pt-BR", timezone_id="America/Sao_Paulo")
     pagina = contexto.new_page()
     pagina.erros = []
@@ -517,14 +518,17 @@ def _verificar_planta(servidor_vivo, pagina, usuario, moedor, inicio, dia, tela,
     linhas = pagina.locator("tr[data-parada-id]")
     assert linhas.count() == 2 and "Moedor 1" in linhas.first.inner_text() and "20 min" in linhas.first.inner_text()
     linha = linhas.first
-    linha.locator("select").select_option("quebra")
+    linha.locator("select[name=motivo]").select_option("quebra")
     linha.locator("input[name=nota]").fill("ventilador travado")
+    linha.locator("select[name=registro_id]").select_option(label=linha.locator("select[name=registro_id] option").nth(1).inner_text())
     linha.locator("button").click()
     pagina.wait_for_selector("#mensagem-paradas[data-tipo=sucesso]", timeout=ESPERA_MS)
     assert pagina.locator("tr[data-parada-id]").count() == 1
     [parada] = servidor_vivo.servicos.paradas.rotulos(
         [f"{moedor['id']}-{int((inicio + timedelta(minutes=10)).timestamp() * 1000):013d}"], usuario["id"]).values()
     assert (parada["motivo"], parada["nota"]) == ("quebra", "ventilador travado")
+    [registro] = servidor_vivo.servicos.registros.listar(moedor["id"], usuario["id"])
+    assert parada["registro_id"] == registro["registro_id"]  # the stop points at the log entry of its repair
 
     pagina.fill("#ajustes-turnos", "Dia 07:00 19:00\nNoite 19:00 07:00")
     pagina.fill("#ajustes-motivos", "quebra\nsetup\nlimpeza")

@@ -16,14 +16,17 @@ document.querySelectorAll(".form-rotulo").forEach((form) => {
     botao.disabled = true;
     try {
       const motivo = form.elements.motivo.value;
-      await api("PUT", `/api/downtimes/${encodeURIComponent(form.dataset.paradaId)}`,
-        { motivo, nota: form.elements.nota.value.trim() || null });
+      await api("PUT", `/api/downtimes/${encodeURIComponent(form.dataset.paradaId)}`, {
+        motivo,
+        nota: form.elements.nota.value.trim() || null,
+        registro_id: form.elements.registro_id?.value || null,
+      });
       const linha = form.closest("tr");
       const seguinte = linha.nextElementSibling || linha.previousElementSibling;
       linha.remove();
       mostrarMensagem(mensagemParadas, texto("parada_rotulada", motivo), "sucesso");
       // Focus goes on to the next stop to label, not back to the top of the page.
-      if (seguinte) seguinte.querySelector("select").focus();
+      if (seguinte) seguinte.querySelector("select[name=motivo]").focus();
     } catch (erro) {
       mostrarMensagem(mensagemParadas, erro.message, "erro");
       botao.disabled = false;
