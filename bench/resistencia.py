@@ -15,7 +15,7 @@ import time
 
 from bench.comum import (Gunicorn, MosquittoBench, Processos, banco_do_app, cabecalho, imprimir_tabela,
                          maquina_de_teste, pasta_temporaria, pedir, percentil, saude, servicos_diretos,
-                         ambiente_app, criar_maquinas, status_alvo)
+                         ambiente_app, contar_leituras, criar_maquinas, status_alvo)
 from simulador.simulador import Simulador
 
 
@@ -91,8 +91,7 @@ def main(argv=None):
             ingestao = _esperar_gravacao(app.porta)
             cliente, banco = banco_do_app(ambiente)
             try:
-                guardadas = {linha["_id"]: linha["n"] for linha in banco["dados_sensores"].aggregate(
-                    [{"$group": {"_id": "$maquina_id", "n": {"$sum": 1}}}])}
+                guardadas = {m["id"]: contar_leituras(banco, m["id"]) for m in maquinas}
             finally:
                 cliente.close()
         finally:
