@@ -175,9 +175,11 @@ def test_um_lote_de_trinta_maquinas_le_os_estados_numa_consulta_e_julga_cada_uma
         servicos.maquinas.reivindicar(criada["maquina"]["id"], criada["segredo"], planta["usuario_id"], f"M{numero}")
         servicos.maquinas.ajustar(criada["maquina"]["id"], planta["usuario_id"], {"regras_alarme": [REGRA]})
         maquinas.append(criada["maquina"]["id"])
-    consultas = []
+    consultas, maquinas_lidas = [], []
     carregar = servicos.motor_alarmes.estados.carregar
     servicos.motor_alarmes.estados.carregar = lambda chaves: consultas.append(len(chaves)) or carregar(chaves)
+    buscar_varias = servicos.maquinas.buscar_varias
+    servicos.maquinas.buscar_varias = lambda ids: maquinas_lidas.append(len(ids)) or buscar_varias(ids)
     for _ in range(12):  # 12 s: past the rule's 10 s for the hot half
         pedidos = [_pedido(maquina_id, validacao.validar_leitura(
             dict(LEITURA, temperatura=90 if numero % 2 == 0 else 70, ts=relogio.agora.isoformat()), agora=relogio.agora),
@@ -186,5 +188,6 @@ def test_um_lote_de_trinta_maquinas_le_os_estados_numa_consulta_e_julga_cada_uma
         relogio.agora += timedelta(seconds=1)
     servicos.motor_alarmes.descarregar(forcar=True)
     assert len(consultas) == 12 and all(n >= 30 for n in consultas)  # one per batch, every machine's states in it
+    assert maquinas_lidas == [30]  # the machines and their rules: one query, then cached
     quentes = {a["maquina_id"] for a in _alarmes(planta) if a["tipo"] == "temperatura_alta" and a["estado"] == "ativo"}
     assert quentes == set(maquinas[::2])
