@@ -223,6 +223,11 @@ class GerenciaMaquinas:
             return None
         return self.colecao.find_one({"_id": ObjectId(maquina_id)})
 
+    def buscar_varias(self, maquina_ids) -> dict:
+        """{id: raw document} of those of `maquina_ids` that are machines: one `_id $in` query."""
+        validos = [ObjectId(m) for m in maquina_ids if isinstance(m, str) and ObjectId.is_valid(m)]
+        return {str(doc["_id"]): doc for doc in self.colecao.find({"_id": {"$in": validos}})} if validos else {}
+
     def existentes(self, maquina_ids) -> set:
         """Which of `maquina_ids` (valid ids) are machines: one `_id $in` query, index-backed everywhere."""
         docs = self.colecao.find({"_id": {"$in": [ObjectId(maquina_id) for maquina_id in maquina_ids]}}, {"_id": 1})

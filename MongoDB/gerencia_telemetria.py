@@ -10,7 +10,7 @@ A stored reading is
 - `k` under a single-field index answers every range, newest or oldest first (nx-27017 scans on
   compound indexes and on `_id` ranges).
 Everything else is derived: machine and time from `k`, the sensor names from their order in
-`sensores` (nucleo/contrato.py). docs/dados.md has the sizes (about 250 bytes per reading on nx-27017).
+`sensores` (nucleo/contrato.py). docs/dados.md has the sizes (about 260 bytes per reading on nx-27017).
 """
 import base64
 import hashlib

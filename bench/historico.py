@@ -4,7 +4,7 @@
 
 The machine has `--dias` of 1 Hz readings in its rollups (minute and hour buckets, built
 with nucleo.agregacao.somar and GerenciaAgregados.gravar exactly as the writer does) and the last
-`--dias-brutos` of them as raw documents (gerencia_telemetria._documento, insert_many in
+`--dias-brutos` of them as raw documents (GerenciaTelemetria.documento, insert_many in
 bulk). Rollups are summed by nucleo.agregacao.somar and inserted in bulk as the documents
 `gravar` would create (its upserts are O(collection) on nx-27017: see gravar_agregados_novos). A 1-hour chart reads raw readings; 24 h reads minute buckets; 7 and 30 days read hour
 buckets, so their cost follows the points returned, not the data stored. The default stores
@@ -25,7 +25,7 @@ from http.client import HTTPConnection
 from MongoDB.gerencia_agregados import HORA_MS, MINUTO_MS, _data
 from nucleo.agregacao import somar
 from MongoDB.gerencia_BD import AGREGADOS_HORA, AGREGADOS_MINUTO, DADOS_SENSORES
-from MongoDB.gerencia_telemetria import _documento, chave_tempo
+from MongoDB.gerencia_telemetria import chave
 
 from . import comum
 
@@ -56,7 +56,7 @@ def gerar(servicos, maquina_id, fim: datetime, dias, dias_brutos, lote=5000) -> 
             valores = sensores(segundo)
             leituras.append((maquina_id, valores, momento))
             if momento >= inicio_brutos:
-                documentos.append(_documento(maquina_id, {"dados_sensor": valores, "ts": momento, "seq": segundo}, momento))
+                documentos.append(servicos.telemetria.documento(maquina_id, {"dados_sensor": valores, "ts": momento, "seq": segundo}, momento))
         antes = time.monotonic()
         for i in range(0, len(documentos), lote):
             brutos.insert_many(documentos[i:i + lote], ordered=False)
@@ -78,9 +78,9 @@ def gravar_agregados_novos(servicos, parciais):
     colecoes = {MINUTO_MS: servicos.agregados.minuto, HORA_MS: servicos.agregados.hora}
     por_colecao = {MINUTO_MS: [], HORA_MS: []}
     for (largura, maquina_id, inicio), parcial in parciais.items():
-        chave = chave_tempo(maquina_id, milissegundos=inicio)
-        por_colecao[largura].append({"_id": chave, "chave": chave, "maquina_id": maquina_id, "inicio": inicio,
-                                     **parcial, "inicio_data": _data(inicio)})
+        chave_balde = chave(maquina_id, inicio)
+        por_colecao[largura].append({"_id": chave_balde, "chave": chave_balde, **parcial,
+                                     **({"inicio_data": _data(inicio)} if servicos.agregados.guardar_data else {})})
     for largura, documentos in por_colecao.items():
         if documentos:
             colecoes[largura].insert_many(documentos, ordered=False)

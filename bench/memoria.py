@@ -126,7 +126,7 @@ def principal(args):
                     # driver's heartbeat and is cancelled. The collection total is O(1).
                     guardadas = banco[DADOS_SENSORES].estimated_document_count()
                     da_maquina = guardadas if args.maquinas == 1 else \
-                        banco[DADOS_SENSORES].count_documents({"maquina_id": maquinas[0]["id"]})
+                        comum.contar_leituras(banco, maquinas[0]["id"])
                 finally:
                     cliente.close()
             finally:

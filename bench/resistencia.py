@@ -1,21 +1,29 @@
 """Soak: N simulated machines over MQTT for a long run, zero loss, zero duplicates, a responsive dashboard.
 
     .venv/bin/python -m bench.resistencia --maquinas 200 --intervalo 1 --duracao 600
+    .venv/bin/python -m bench.resistencia --maquinas 300 --duracao 1200 --leituras-existentes 3000000
 
 The app runs under gunicorn (one worker) on the embedded store with a real mosquitto; the
 simulator publishes QoS 1 telemetry with `ts`/`seq` and answers commands. Meanwhile an operator
 polls what the dashboard reads (`/api/machines` and a 1-hour chart) and the latencies are
 reported. At the end, the readings stored per machine are compared with the readings the broker
 acknowledged per machine, and the unique key is checked for duplicates.
+
+`--leituras-existentes N` first puts N older readings of the same machines (1 Hz, ending a
+minute before the run, with their rollups) straight into the store, the way bench/crescimento.py
+loads them, so the soak runs on top of a large data folder; the counts compare only the
+readings stored since the run started.
 """
 import argparse
 import json
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 
 from bench.comum import (Gunicorn, MosquittoBench, Processos, banco_do_app, cabecalho, imprimir_tabela,
                          maquina_de_teste, pasta_temporaria, pedir, percentil, saude, servicos_diretos,
-                         ambiente_app, criar_maquinas, status_alvo)
+                         ambiente_app, contar_leituras, criar_maquinas, status_alvo)
+from bench.crescimento import Carregador, carregar_outras
 from simulador.simulador import Simulador
 
 
@@ -63,8 +71,11 @@ def main(argv=None):
     argumentos.add_argument("--maquinas", type=int, default=200)
     argumentos.add_argument("--intervalo", type=float, default=1.0)
     argumentos.add_argument("--duracao", type=float, default=600.0, help="segundos de simulação")
+    argumentos.add_argument("--leituras-existentes", type=int, default=0,
+                            help="leituras antigas das mesmas máquinas gravadas antes, direto no banco (padrão 0)")
     opcoes = argumentos.parse_args(argv)
-    cabecalho("resistencia", {"maquinas": opcoes.maquinas, "intervalo_s": opcoes.intervalo, "duracao_s": opcoes.duracao})
+    cabecalho("resistencia", {"maquinas": opcoes.maquinas, "intervalo_s": opcoes.intervalo, "duracao_s": opcoes.duracao,
+                              "leituras_existentes": opcoes.leituras_existentes})
     processos = Processos()
     with pasta_temporaria("resistencia") as pasta:
         mosquitto = MosquittoBench(pasta).iniciar()
@@ -77,6 +88,13 @@ def main(argv=None):
                 maquinas = criar_maquinas(servicos, opcoes.maquinas)
                 for numero, maquina in enumerate(maquinas, start=1):
                     servicos.maquinas.reivindicar(maquina["id"], maquina["segredo"], usuario["id"], f"Máquina {numero:03d}")
+                if opcoes.leituras_existentes:
+                    carregador = Carregador(servicos, 10_000)
+                    fim = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=1)
+                    minutos = max(1, round(opcoes.leituras_existentes / (60 * len(maquinas))))
+                    carregar_outras(carregador, [m["id"] for m in maquinas], fim, 0, minutos)
+                    print(f"   {carregador.leituras:,} leituras existentes carregadas em {carregador.segundos:.0f}s", flush=True)
+            inicio_da_execucao = datetime.now(timezone.utc)
             app = Gunicorn("app:create_app()", ambiente, pasta).iniciar(
                 pronto=lambda corpo: corpo["mqtt"]["estado"] == "conectado")
             processos.registrar(app.processo.pid)
@@ -91,8 +109,7 @@ def main(argv=None):
             ingestao = _esperar_gravacao(app.porta)
             cliente, banco = banco_do_app(ambiente)
             try:
-                guardadas = {linha["_id"]: linha["n"] for linha in banco["dados_sensores"].aggregate(
-                    [{"$group": {"_id": "$maquina_id", "n": {"$sum": 1}}}])}
+                guardadas = {m["id"]: contar_leituras(banco, m["id"], inicio_da_execucao) for m in maquinas}
             finally:
                 cliente.close()
         finally:

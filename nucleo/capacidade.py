@@ -6,12 +6,16 @@ the current data folder.
 """
 from dataclasses import dataclass
 
-# nx-27017 file bytes per stored raw reading, indexes included (bench/crescimento.py, 1M readings).
+# nx-27017 file bytes per stored raw reading, `_id` and `k` indexes included. bench/crescimento.py,
+# 2026-12-02: the SQLite files grew 270–272 bytes per reading added from 100k to 3M readings, rollups
+# of those readings (one minute bucket per 60) included; ~260 of it is the reading itself.
 BYTES_POR_LEITURA = 260
-# One rollup bucket (minute or hour) with its two index entries.
-BYTES_POR_BALDE = 600
+# One rollup bucket (minute or hour) with its two index entries: the same run's 100k-reading folder is
+# mostly the charted machine's 46,328 buckets of 30 days (55.9 MB in all).
+BYTES_POR_BALDE = 630
 BALDES_POR_DIA = 24 * 60 + 24
-# What the embedded store was measured to carry with flat reads and the writer under a quarter busy.
+# What the embedded store was measured to carry: reads flat from 100k to 3M readings stored, and the
+# writer busy in the store about a quarter of the time at 300 machines × 1 Hz (docs/benchmarks.md).
 LEITURAS_POR_SEGUNDO_MAXIMAS = 300
 LEITURAS_GUARDADAS_MEDIDAS = 3_000_000
 # Past this, reads were not measured any more: the estimate says "move to MongoDB".

@@ -164,3 +164,30 @@ def test_last_will_conta_como_offline_no_proximo_exame(planta):
     servicos.maquinas.colecao.update_one({"_id": ObjectId(maquina_id)},
                                          {"$set": {"desconectada_em": carimbo(planta["relogio"].agora)}})
     assert servicos.motor_alarmes.verificar_offline() == 1
+
+
+def test_um_lote_de_trinta_maquinas_le_os_estados_numa_consulta_e_julga_cada_uma(planta):
+    """At 300 machines × 1 Hz one query per machine and batch was most of the writer's time in the store."""
+    servicos, relogio = planta["servicos"], planta["relogio"]
+    maquinas = []
+    for numero in range(30):
+        criada = servicos.maquinas.criar("WEG", "W22")
+        servicos.maquinas.reivindicar(criada["maquina"]["id"], criada["segredo"], planta["usuario_id"], f"M{numero}")
+        servicos.maquinas.ajustar(criada["maquina"]["id"], planta["usuario_id"], {"regras_alarme": [REGRA]})
+        maquinas.append(criada["maquina"]["id"])
+    consultas, maquinas_lidas = [], []
+    carregar = servicos.motor_alarmes.estados.carregar
+    servicos.motor_alarmes.estados.carregar = lambda chaves: consultas.append(len(chaves)) or carregar(chaves)
+    buscar_varias = servicos.maquinas.buscar_varias
+    servicos.maquinas.buscar_varias = lambda ids: maquinas_lidas.append(len(ids)) or buscar_varias(ids)
+    for _ in range(12):  # 12 s: past the rule's 10 s for the hot half
+        pedidos = [_pedido(maquina_id, validacao.validar_leitura(
+            dict(LEITURA, temperatura=90 if numero % 2 == 0 else 70, ts=relogio.agora.isoformat()), agora=relogio.agora),
+            relogio.agora) for numero, maquina_id in enumerate(maquinas)]
+        servicos.gravador._processar(pedidos)
+        relogio.agora += timedelta(seconds=1)
+    servicos.motor_alarmes.descarregar(forcar=True)
+    assert len(consultas) == 12 and all(n >= 30 for n in consultas)  # one per batch, every machine's states in it
+    assert maquinas_lidas == [30]  # the machines and their rules: one query, then cached
+    quentes = {a["maquina_id"] for a in _alarmes(planta) if a["tipo"] == "temperatura_alta" and a["estado"] == "ativo"}
+    assert quentes == set(maquinas[::2])
