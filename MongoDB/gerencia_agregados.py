@@ -13,6 +13,8 @@ for its TTL index (the embedded store is purged by nucleo/retencao.py).
 """
 from datetime import datetime, timedelta, timezone
 
+from pymongo import UpdateOne
+
 from .gerencia_BD import AGREGADOS_HORA, AGREGADOS_MINUTO, maquinas_nas_chaves
 from .gerencia_telemetria import chave
 
@@ -44,19 +46,23 @@ class GerenciaAgregados:
         self.guardar_data = guardar_data
 
     def gravar(self, parciais: dict):
-        """Apply partial buckets (nucleo/agregacao.py `somar`): one upsert per (resolution, machine, bucket)."""
-        colecoes = {MINUTO_MS: self.minuto, HORA_MS: self.hora}
+        """Apply partial buckets (nucleo/agregacao.py `somar`): one upsert per (resolution, machine, bucket),
+        sent as one command per resolution (one round trip each was a tenth of the writer's time)."""
+        operacoes = {MINUTO_MS: [], HORA_MS: []}
         for (largura, maquina_id, inicio), parcial in parciais.items():
             chave_balde = chave(maquina_id, inicio)
             no_insert = {"chave": chave_balde, **({"inicio_data": _data(inicio)} if self.guardar_data else {})}
-            colecoes[largura].update_one(
+            operacoes[largura].append(UpdateOne(
                 {"_id": chave_balde},
                 {"$inc": {campo: valor for campo, valor in parcial.items() if campo == "n" or campo.startswith("soma_")},
                  "$min": {campo: valor for campo, valor in parcial.items() if campo.startswith("min_")},
                  "$max": {campo: valor for campo, valor in parcial.items() if campo.startswith("max_")},
                  "$setOnInsert": no_insert},
                 upsert=True,
-            )
+            ))
+        for largura, colecao in ((MINUTO_MS, self.minuto), (HORA_MS, self.hora)):
+            if operacoes[largura]:
+                colecao.bulk_write(operacoes[largura], ordered=False)
 
     # ---- chart series --------------------------------------------------------
     def serie(self, maquina_id, desde: datetime, ate: datetime, pontos_maximos=PONTOS_MAXIMOS, silencio_s=45) -> dict:

@@ -6,7 +6,7 @@ import time
 from datetime import timedelta
 
 from bson import ObjectId
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 
 from .erros import MaquinaDeOutroUsuario, MaquinaNaoEncontrada, SegredoInvalido, TokenDispositivoInvalido
 from .gerencia_BD import MAQUINAS, agora_utc, carimbo, ler_carimbo
@@ -270,12 +270,21 @@ class GerenciaMaquinas:
     def registrar_atividade(self, maquina_id, agora, ultima_leitura=None, intervalo_s=None):
         """Heartbeat from telemetry, with the latest values for the dashboard and the usual interval
         between readings (how the pages tell values that stopped coming)."""
-        campos = {"last_heartbeat": carimbo(agora)}
-        if ultima_leitura is not None:
-            campos["ultima_leitura"] = ultima_leitura
-        if intervalo_s:
-            campos["intervalo_s"] = round(intervalo_s, 3)
-        self.colecao.update_one({"_id": self._oid(maquina_id)}, {"$set": campos})
+        self.registrar_atividades([(maquina_id, agora, ultima_leitura, intervalo_s)])
+
+    def registrar_atividades(self, atividades):
+        """`registrar_atividade` of many machines [(maquina_id, agora, ultima_leitura, intervalo_s)] in one
+        command: the writer sends one per interval for the whole plant, not one per machine."""
+        operacoes = []
+        for maquina_id, agora, ultima_leitura, intervalo_s in atividades:
+            campos = {"last_heartbeat": carimbo(agora)}
+            if ultima_leitura is not None:
+                campos["ultima_leitura"] = ultima_leitura
+            if intervalo_s:
+                campos["intervalo_s"] = round(intervalo_s, 3)
+            operacoes.append(UpdateOne({"_id": self._oid(maquina_id)}, {"$set": campos}))
+        if operacoes:
+            self.colecao.bulk_write(operacoes, ordered=False)
 
     def listar_para_vigia(self) -> list:
         """Every machine with what the offline check needs (one query for the whole plant)."""

@@ -39,7 +39,7 @@ persistence false
 # Raised above the default 1000 so a subscriber behind a publishing burst loses nothing.
 max_queued_messages {fila}
 max_queued_bytes 0
-max_inflight_messages 100
+max_inflight_messages {inflight}
 log_dest file {pasta}/mosquitto.log
 log_type error
 log_type warning
@@ -224,13 +224,16 @@ def apagar_banco_mongo(ambiente):
 class MosquittoBench(Mosquitto):
     """tests/servidores.Mosquitto with the bench's config: a queue big enough for the whole burst."""
 
-    def __init__(self, pasta: Path, fila=1_000_000):
+    def __init__(self, pasta: Path, fila=1_000_000, inflight=None):
         super().__init__(pasta)
         self.fila = fila
+        # QoS 1 messages mosquitto sends the app before its acks: the app acks once a batch is stored, so
+        # this caps the writer's batch (BENCH_INFLIGHT to try another; 100 is what README.md recommends).
+        self.inflight = inflight or int(os.environ.get("BENCH_INFLIGHT", "100"))
 
     def iniciar(self):
         arquivo = self.pasta / "mosquitto-bench.conf"
-        arquivo.write_text(CONFIG_MOSQUITTO.format(porta=self.porta, pasta=self.pasta, fila=self.fila))
+        arquivo.write_text(CONFIG_MOSQUITTO.format(porta=self.porta, pasta=self.pasta, fila=self.fila, inflight=self.inflight))
         self.processo = subprocess.Popen([MOSQUITTO, "-c", str(arquivo)],
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         esperar_porta(self.porta)

@@ -279,15 +279,18 @@ class Gravador:
     def _gravar_atividade(self, forcar):
         """Write heartbeat + latest values for machines not written in the last `intervalo_atividade_s`."""
         agora = self.relogio()
-        for maquina_id in list(self._atividade_pendente):
-            if forcar or agora - self._atividade_gravada.get(maquina_id, float("-inf")) >= self.intervalo_atividade_s:
-                momento, ultima, intervalo = pendente = self._atividade_pendente.pop(maquina_id)
-                try:
-                    self.maquinas.registrar_atividade(maquina_id, momento, ultima, intervalo)
-                    self._atividade_gravada[maquina_id] = agora
-                except Exception:
-                    self._atividade_pendente.setdefault(maquina_id, pendente)
-                    log.exception("Falha ao gravar atividade de %s", maquina_id)
+        devidas = {maquina_id: self._atividade_pendente.pop(maquina_id) for maquina_id in list(self._atividade_pendente)
+                   if forcar or agora - self._atividade_gravada.get(maquina_id, float("-inf")) >= self.intervalo_atividade_s}
+        if not devidas:
+            return
+        try:  # one command for every machine due (one each was a sixth of the writer's time at 300 machines)
+            self.maquinas.registrar_atividades([(maquina_id, *pendente) for maquina_id, pendente in devidas.items()])
+        except Exception:
+            for maquina_id, pendente in devidas.items():  # a $set written twice is the same: retry them all
+                self._atividade_pendente.setdefault(maquina_id, pendente)
+            log.exception("Falha ao gravar atividade de %d máquinas", len(devidas))
+            return
+        self._atividade_gravada.update(dict.fromkeys(devidas, agora))
 
     def _gravar_agregados(self, forcar):
         """Upsert the rollup buckets folded since the last write, once per `intervalo_agregados_s`."""

@@ -18,6 +18,11 @@ import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
 from app import create_app  # noqa: E402
+
+# mongomock 4 predates pymongo 4.11's `sort` on UpdateOne, which pymongo passes (None) to every bulk update:
+# the writer's rollups and activity go out as one bulk_write each (MongoDB and nx-27017 take it as one command).
+_add_update = mongomock.collection.BulkOperationBuilder.add_update
+mongomock.collection.BulkOperationBuilder.add_update = lambda self, *args, sort=None, **kwargs: _add_update(self, *args, **kwargs)
 from MongoDB.gerencia_BD import agora_utc  # noqa: E402
 from MongoDB.gerencia_telemetria import faixa  # noqa: E402
 from nucleo import leituras  # noqa: E402

@@ -101,9 +101,9 @@ def test_atividade_da_maquina_e_gravada_no_maximo_uma_vez_por_intervalo(servicos
     relogio = [1000.0]
     servicos.gravador.relogio = lambda: relogio[0]
     chamadas = []
-    original = servicos.maquinas.registrar_atividade
-    monkeypatch.setattr(servicos.maquinas, "registrar_atividade",
-                        lambda *args: chamadas.append(args) or original(*args))
+    original = servicos.maquinas.registrar_atividades
+    monkeypatch.setattr(servicos.maquinas, "registrar_atividades",
+                        lambda atividades: chamadas.extend(atividades) or original(atividades))
     intervalo = servicos.gravador.intervalo_atividade_s
     for i in range(5):  # five separate batches within one interval
         leituras.receber(servicos, maquina["id"], dict(LEITURA, rpm=1000 + i)).aguardar()
