@@ -56,8 +56,20 @@ def paginas_do_pdf(pdf: bytes) -> list:
     return [tuple(round(float(n), 2) for n in caixa.split()[2:]) for caixa in paginas]
 
 
-def _objetos(pdf: bytes) -> dict:
-    return {int(n): corpo for n, corpo in re.findall(rb"(\d+) 0 obj\s*(.*?)endobj", pdf, re.S)}
+def _dicionarios(pdf: bytes) -> list:
+    """The objects that are a bare dictionary (pages among them). Compressed streams are binary and may hold
+    any bytes, "endobj" included, so no match may cross a stream."""
+    return re.findall(rb"(?:^|[\r\n])\d+ 0 obj\s*(<<(?:(?!endobj|stream).)*>>)\s*endobj", pdf, re.S)
+
+
+def _fluxo(pdf: bytes, numero: int) -> bytes:
+    """Object `numero`'s stream, decompressed, cut by its /Length (direct or an indirect number)."""
+    inicio = re.search(rb"(?:^|[\r\n])%d 0 obj\s*<<(.*?)>>\s*stream\r?\n" % numero, pdf, re.S)
+    comprimento = re.search(rb"/Length\s+(\d+)(\s+0\s+R)?", inicio.group(1))
+    tamanho = int(comprimento.group(1))
+    if comprimento.group(2):
+        tamanho = int(re.search(rb"(?:^|[\r\n])%d 0 obj\s*(\d+)" % tamanho, pdf).group(1))
+    return zlib.decompress(pdf[inicio.end():inicio.end() + tamanho])
 
 
 def _imagens_da_pagina(conteudo: bytes) -> list:
@@ -87,14 +99,13 @@ def _imagens_da_pagina(conteudo: bytes) -> list:
 
 def celulas_dos_qr(pdf: bytes, estoque) -> list:
     """How many QR images each PDF page puts inside a distinct cell of the label stock (all must be in one)."""
-    objetos, contagens = _objetos(pdf), []
-    for pagina in (o for o in objetos.values() if re.search(rb"/Type\s*/Page\b(?!s)", o)):
+    contagens = []
+    for pagina in (o for o in _dicionarios(pdf) if re.search(rb"/Type\s*/Page\b(?!s)", o)):
         numero = int(re.search(rb"/Contents\s+(\d+)\s+0\s+R", pagina).group(1))
-        fluxo = re.search(rb"stream\r?\n(.*?)\r?\nendstream", objetos[numero], re.S).group(1)
         colunas, linhas, largura, altura, intervalo, topo = estoque
         esquerda = (210 - colunas * largura - (colunas - 1) * intervalo) / 2
         celulas = set()
-        for x0, y0, x1, y1 in _imagens_da_pagina(zlib.decompress(fluxo)):
+        for x0, y0, x1, y1 in _imagens_da_pagina(_fluxo(pdf, numero)):
             coluna, linha = int((x0 - esquerda) // (largura + intervalo)), int((y0 - topo) // altura)
             cx, cy = esquerda + coluna * (largura + intervalo), topo + linha * altura
             assert 0 <= coluna < colunas and 0 <= linha < linhas, f"QR fora da folha em {x0:.1f}, {y0:.1f} mm"
