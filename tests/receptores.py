@@ -1,7 +1,6 @@
 """Receivers for the notification tests: a webhook endpoint (http.server in a thread) and an SMTP server
 (aiosmtpd), each on a free loopback port, recording what arrived and stopped by the fixture."""
 import threading
-import time
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -66,16 +65,6 @@ class ReceptorSmtp:
 
     def parar(self):
         self.controlador.stop()
-
-
-def esperar(condicao, segundos=10.0, mensagem="condição"):
-    limite = time.monotonic() + segundos
-    while time.monotonic() < limite:
-        resultado = condicao()
-        if resultado:
-            return resultado
-        time.sleep(0.05)
-    raise AssertionError(f"{mensagem} não aconteceu em {segundos}s")
 
 
 @pytest.fixture

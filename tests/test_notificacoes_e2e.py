@@ -14,7 +14,8 @@ from dispositivo import DispositivoSimulado
 from MongoDB.gerencia_BD import agora_utc
 from nucleo.contrato import CABECALHO_ASSINATURA
 from nucleo.webhook import assinatura
-from receptores import ReceptorWebhook, esperar, receptor_smtp, receptor_webhook  # noqa: F401  (fixtures)
+from receptores import ReceptorWebhook, receptor_smtp, receptor_webhook  # noqa: F401  (fixtures)
+from test_mqtt_integracao import esperar
 
 pytestmark = pytest.mark.mosquitto
 
