@@ -10,6 +10,7 @@ import os
 import platform
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -327,3 +328,23 @@ def razao(valor, referencia):
 
 def status_alvo(ok: bool) -> str:
     return "atingido" if ok else "NÃO atingido"
+
+
+def medir_get(porta, caminho, cabecalhos, repeticoes, aquecimento=2):
+    """Median and p95 (ms) of `repeticoes` GETs on one keep-alive connection, plus the last body."""
+    conexao = HTTPConnection("127.0.0.1", porta, timeout=60)
+    tempos, corpo = [], None
+    try:
+        for i in range(aquecimento + repeticoes):
+            antes = time.perf_counter()
+            conexao.request("GET", caminho, headers=cabecalhos)
+            resposta = conexao.getresponse()
+            corpo = resposta.read()
+            depois = time.perf_counter()
+            if resposta.status != 200:
+                raise RuntimeError(f"{caminho}: HTTP {resposta.status} {corpo[:300]!r}")
+            if i >= aquecimento:
+                tempos.append((depois - antes) * 1000)
+    finally:
+        conexao.close()
+    return {"mediana": statistics.median(tempos), "p95": percentil(tempos, 95), "corpo": json.loads(corpo)}

@@ -36,7 +36,6 @@ chart ≤ 200 ms at 3M readings; worst wait ≤ 100 ms; writer in the store ≤ 
 import argparse
 import json
 import math
-import statistics
 import sys
 import threading
 import time
@@ -203,24 +202,6 @@ def medir_gravador(servicos, maquinas, segundos, tempo_no_banco, fatias=10) -> d
 
 
 # ---- reads over HTTP --------------------------------------------------------------------------
-def medir(porta, caminho, cabecalhos, repeticoes, aquecimento=2):
-    """Median and p95 (ms) of `repeticoes` GETs on one keep-alive connection, plus the last body."""
-    conexao = HTTPConnection("127.0.0.1", porta, timeout=60)
-    tempos, corpo = [], None
-    try:
-        for i in range(aquecimento + repeticoes):
-            antes = time.perf_counter()
-            conexao.request("GET", caminho, headers=cabecalhos)
-            resposta = conexao.getresponse()
-            corpo = resposta.read()
-            depois = time.perf_counter()
-            if resposta.status != 200:
-                raise RuntimeError(f"{caminho}: HTTP {resposta.status} {corpo[:300]!r}")
-            if i >= aquecimento:
-                tempos.append((depois - antes) * 1000)
-    finally:
-        conexao.close()
-    return {"mediana": statistics.median(tempos), "p95": comum.percentil(tempos, 95), "corpo": json.loads(corpo)}
 
 
 def esperas(porta, pedidos, segundos, intervalo_s, carga=None) -> dict:
@@ -265,9 +246,9 @@ def medir_leituras(app, maquinas, cabecalhos, fim, args) -> dict:
     caminhos = {}
     for nome, janela in JANELAS:
         caminhos[nome] = f"/api/sensor-data/{alvo}/serie?desde={ate_ms - int(janela.total_seconds() * 1000)}&ate={ate_ms}"
-        resultado[f"gráfico {nome}"] = medir(app.porta, caminhos[nome], cabecalhos, args.repeticoes)
-    resultado["últimas 100 leituras"] = medir(app.porta, f"/api/sensor-data/{alvo}", cabecalhos, args.repeticoes)
-    resultado[f"painel /api/machines ({len(maquinas)})"] = medir(app.porta, "/api/machines", cabecalhos, args.repeticoes)
+        resultado[f"gráfico {nome}"] = comum.medir_get(app.porta, caminhos[nome], cabecalhos, args.repeticoes)
+    resultado["últimas 100 leituras"] = comum.medir_get(app.porta, f"/api/sensor-data/{alvo}", cabecalhos, args.repeticoes)
+    resultado[f"painel /api/machines ({len(maquinas)})"] = comum.medir_get(app.porta, "/api/machines", cabecalhos, args.repeticoes)
 
     outra = maquinas[1]
     contador = iter(range(10**9))

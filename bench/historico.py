@@ -16,11 +16,9 @@ Target: 30 days ≤ 2 × 1 hour.
 import argparse
 import json
 import math
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta, timezone
-from http.client import HTTPConnection
 
 from MongoDB.gerencia_agregados import HORA_MS, MINUTO_MS, _data
 from nucleo.agregacao import somar
@@ -86,26 +84,6 @@ def gravar_agregados_novos(servicos, parciais):
             colecoes[largura].insert_many(documentos, ordered=False)
 
 
-def medir(porta, caminho, cabecalhos, repeticoes, aquecimento=2):
-    """Median and p95 (ms) of `repeticoes` GETs on one keep-alive connection, plus the last body."""
-    conexao = HTTPConnection("127.0.0.1", porta, timeout=60)
-    tempos, corpo = [], None
-    try:
-        for i in range(aquecimento + repeticoes):
-            antes = time.perf_counter()
-            conexao.request("GET", caminho, headers=cabecalhos)
-            resposta = conexao.getresponse()
-            corpo = resposta.read()
-            depois = time.perf_counter()
-            if resposta.status != 200:
-                raise RuntimeError(f"{caminho}: HTTP {resposta.status} {corpo[:300]!r}")
-            if i >= aquecimento:
-                tempos.append((depois - antes) * 1000)
-    finally:
-        conexao.close()
-    return statistics.median(tempos), comum.percentil(tempos, 95), json.loads(corpo)
-
-
 def principal(args):
     comum.cabecalho("historico", {"dias de agregados": args.dias, "dias de dados brutos": args.dias_brutos,
                                   "leituras (1 Hz) nos agregados": args.dias * 86_400,
@@ -141,7 +119,7 @@ def principal(args):
                 for nome, janela in JANELAS:
                     desde_ms = ate_ms - int(janela.total_seconds() * 1000)
                     caminho = f"/api/sensor-data/{maquina['id']}/serie?desde={desde_ms}&ate={ate_ms}"
-                    resultados[nome] = medir(app.porta, caminho, cabecalhos, args.repeticoes)
+                    resultados[nome] = comum.medir_get(app.porta, caminho, cabecalhos, args.repeticoes)
             finally:
                 app.parar()
         finally:
@@ -149,12 +127,13 @@ def principal(args):
             processos.verificar()
 
     linhas = []
-    for nome, (mediana, p95, corpo) in resultados.items():
+    for nome, medida in resultados.items():
+        mediana, p95, corpo = medida["mediana"], medida["p95"], medida["corpo"]
         pontos = corpo["pontos"]
         linhas.append((f"{nome}: mediana / p95 ms", f"{mediana:.1f} / {p95:.1f}", None,
                        f"fonte={corpo['fonte']}, {len(pontos)} pontos de {corpo['largura_s']:.0f}s, "
                        f"{sum(p['n'] for p in pontos)} leituras resumidas"))
-    r = comum.razao(resultados["30 dias"][0], resultados["1 hora"][0])
+    r = comum.razao(resultados["30 dias"]["mediana"], resultados["1 hora"]["mediana"])
     linhas.append(("30 dias ÷ 1 hora (medianas)", f"{r:.2f}×", f"≤ {ALVO}×", comum.status_alvo(r <= ALVO)))
     linhas.append(("documentos armazenados", json.dumps(tamanhos), None, None))
     comum.imprimir_tabela(f"GET /serie, 1 máquina, {args.dias} dias a 1 Hz, {comum.banco_em_uso()}", linhas)
